@@ -1,0 +1,190 @@
+// Deterministic transcendental functions. Range reductions use Cody–Waite splits of ln2 and
+// π/2 (the fdlibm constants) so the reduced argument is exact; the kernels are Taylor series
+// evaluated by Horner, truncated where the next term is below 1e-17 relative.
+#include "dsp/dmath.h"
+
+#include <bit>
+#include <cmath>  // only floor/fabs/sqrt/isnan/isinf: exact IEEE operations, not libm kernels
+#include <cstdint>
+#include <limits>
+
+namespace vocalmix::dmath {
+namespace {
+
+constexpr double kLn2Hi = 6.93147180369123816490e-01;  // trailing bits zero: k·kLn2Hi exact
+constexpr double kLn2Lo = 1.90821492927058770002e-10;
+constexpr double kInvLn2 = 1.44269504088896338700e+00;
+constexpr double kPio2Hi = 1.57079632673412561417e+00;  // π/2 in three parts (fdlibm)
+constexpr double kPio2Mid = 6.07710050650619224932e-11;
+constexpr double kPio2Lo = 2.02226624879595063154e-21;
+constexpr double kTwoOverPi = 6.36619772367581382433e-01;
+
+// 2^k for integer k in the normal range, built from the exponent bits.
+double twoPow(int k) {
+  return std::bit_cast<double>(static_cast<uint64_t>(k + 1023) << 52);
+}
+
+// e^r for |r| <= 0.35: Taylor to r^14 (next term < 4e-18).
+double expKernel(double r) {
+  double p = 1.0 / 87178291200.0;  // 1/14!
+  constexpr double kInvFact[] = {1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0,
+                                 1.0 / 3628800.0,    1.0 / 362880.0,    1.0 / 40320.0,
+                                 1.0 / 5040.0,       1.0 / 720.0,       1.0 / 120.0,
+                                 1.0 / 24.0,         1.0 / 6.0,         0.5,
+                                 1.0,                1.0};
+  for (double c : kInvFact) p = p * r + c;
+  return p;
+}
+
+// sin(r), cos(r) for |r| <= π/4 (Taylor to r^19 / r^20).
+double sinKernel(double r) {
+  const double r2 = r * r;
+  double p = -1.0 / 121645100408832000.0;  // -1/19!
+  p = p * r2 + 1.0 / 355687428096000.0;
+  p = p * r2 - 1.0 / 1307674368000.0;
+  p = p * r2 + 1.0 / 6227020800.0;
+  p = p * r2 - 1.0 / 39916800.0;
+  p = p * r2 + 1.0 / 362880.0;
+  p = p * r2 - 1.0 / 5040.0;
+  p = p * r2 + 1.0 / 120.0;
+  p = p * r2 - 1.0 / 6.0;
+  return r + r * r2 * p;
+}
+double cosKernel(double r) {
+  const double r2 = r * r;
+  double p = 1.0 / 2432902008176640000.0;  // 1/20!
+  p = p * r2 - 1.0 / 6402373705728000.0;
+  p = p * r2 + 1.0 / 20922789888000.0;
+  p = p * r2 - 1.0 / 87178291200.0;
+  p = p * r2 + 1.0 / 479001600.0;
+  p = p * r2 - 1.0 / 3628800.0;
+  p = p * r2 + 1.0 / 40320.0;
+  p = p * r2 - 1.0 / 720.0;
+  p = p * r2 + 1.0 / 24.0;
+  p = p * r2 - 0.5;
+  return 1.0 + r2 * p;
+}
+
+// Reduces x to r in [-π/4, π/4] and the quadrant q (mod 4). Exact for |x| < 2^20·π/2,
+// far beyond any phase the engine computes.
+double reduceQuadrant(double x, int& q) {
+  const double k = std::floor(x * kTwoOverPi + 0.5);
+  q = static_cast<int>(static_cast<int64_t>(k) & 3);
+  return ((x - k * kPio2Hi) - k * kPio2Mid) - k * kPio2Lo;
+}
+
+}  // namespace
+
+double exp(double x) {
+  if (std::isnan(x)) return x;
+  if (x > 709.782712893384) return std::numeric_limits<double>::infinity();
+  if (x < -745.2) return 0.0;
+  const double k = std::floor(x * kInvLn2 + 0.5);
+  const double r = (x - k * kLn2Hi) - k * kLn2Lo;
+  const double e = expKernel(r);
+  const int ki = static_cast<int>(k);
+  if (ki >= -1021) {
+    if (ki <= 1023) return e * twoPow(ki);
+    return e * twoPow(ki - 1) * 2.0;
+  }
+  // Subnormal result: scale in two exact steps.
+  return e * twoPow(ki + 600) * twoPow(-600);
+}
+
+double expm1(double x) {
+  if (std::fabs(x) >= 0.5) return exp(x) - 1.0;
+  // Taylor to x^17 (next term < 2e-20 for |x| < 0.5) keeps relative accuracy near zero.
+  double p = 1.0 / 355687428096000.0;  // 1/17!
+  constexpr double kInvFact[] = {1.0 / 20922789888000.0, 1.0 / 1307674368000.0,
+                                 1.0 / 87178291200.0,    1.0 / 6227020800.0,
+                                 1.0 / 479001600.0,      1.0 / 39916800.0,
+                                 1.0 / 3628800.0,        1.0 / 362880.0,
+                                 1.0 / 40320.0,          1.0 / 5040.0,
+                                 1.0 / 720.0,            1.0 / 120.0,
+                                 1.0 / 24.0,             1.0 / 6.0,
+                                 0.5,                    1.0};
+  for (double c : kInvFact) p = p * x + c;
+  return p * x;
+}
+
+double log(double x) {
+  if (std::isnan(x) || x < 0.0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == 0.0) return -std::numeric_limits<double>::infinity();
+  if (std::isinf(x)) return x;
+  uint64_t bits = std::bit_cast<uint64_t>(x);
+  int e = static_cast<int>((bits >> 52) & 0x7ff);
+  if (e == 0) {  // subnormal: normalise exactly by 2^54
+    bits = std::bit_cast<uint64_t>(x * 18014398509481984.0);
+    e = static_cast<int>((bits >> 52) & 0x7ff) - 54;
+  }
+  e -= 1023;
+  double m = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+  if (m > 1.4142135623730951) {
+    m *= 0.5;
+    ++e;
+  }
+  // log(m) = 2·atanh(s), s = (m−1)/(m+1), |s| <= 0.1716: odd series to s^21.
+  const double s = (m - 1.0) / (m + 1.0);
+  const double s2 = s * s;
+  double p = 1.0 / 21.0;
+  for (int k = 19; k >= 3; k -= 2) p = p * s2 + 1.0 / k;
+  const double logm = 2.0 * (s + s * s2 * p);
+  const double de = static_cast<double>(e);
+  return de * kLn2Hi + (logm + de * kLn2Lo);
+}
+
+double log10(double x) { return log(x) * (1.0 / kLn10); }
+double log2(double x) { return log(x) * kInvLn2; }
+
+double pow(double base, double exponent) {
+  if (exponent == 0.0) return 1.0;
+  if (base == 0.0) return exponent > 0.0 ? 0.0 : std::numeric_limits<double>::infinity();
+  return exp(exponent * log(base));
+}
+
+double sin(double x) {
+  if (!std::isfinite(x)) return std::numeric_limits<double>::quiet_NaN();
+  int q = 0;
+  const double r = reduceQuadrant(x, q);
+  switch (q) {
+    case 0: return sinKernel(r);
+    case 1: return cosKernel(r);
+    case 2: return -sinKernel(r);
+    default: return -cosKernel(r);
+  }
+}
+
+double cos(double x) {
+  if (!std::isfinite(x)) return std::numeric_limits<double>::quiet_NaN();
+  int q = 0;
+  const double r = reduceQuadrant(x, q);
+  switch (q) {
+    case 0: return cosKernel(r);
+    case 1: return -sinKernel(r);
+    case 2: return -cosKernel(r);
+    default: return sinKernel(r);
+  }
+}
+
+double tan(double x) { return sin(x) / cos(x); }
+
+double tanh(double x) {
+  if (std::isnan(x)) return x;
+  if (x > 20.0) return 1.0;
+  if (x < -20.0) return -1.0;
+  const double t = expm1(2.0 * x);
+  return t / (t + 2.0);
+}
+
+double gainToDb(double gain) {
+  const double g = std::fabs(gain);
+  if (g < 1e-20) return -400.0;
+  return 20.0 * log10(g);
+}
+
+double powerToDb(double power) {
+  if (power < 1e-40) return -400.0;
+  return 10.0 * log10(power);
+}
+
+}  // namespace vocalmix::dmath

@@ -1,0 +1,331 @@
+// The chain's signal flow, read top to bottom in processChunk(), and the mapping from schema
+// parameters to processor setters in pushParam().
+#include "engine/chain.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dsp/dmath.h"
+
+namespace vocalmix {
+
+namespace {
+
+constexpr double kButterworthQ = 0.70710678118654752;
+constexpr double kToggleSeconds = 0.020;  // bypass crossfades (schema: 20 ms)
+constexpr double kGlideSeconds = 0.050;   // chain-level gains and slopes (schema: 50 ms)
+// Auto make-up is referenced to the gain-staged vocal level (see render::kReferenceLufs).
+constexpr Decibels kMakeupReference{-20.0};
+
+bool on(const ParamSet& p, ParamId id) { return p.get(id) >= 0.5; }
+
+NoteValue noteFromIndex(double v) {
+  static constexpr NoteValue kNotes[] = {NoteValue::Quarter,       NoteValue::Eighth,
+                                         NoteValue::Sixteenth,     NoteValue::DottedQuarter,
+                                         NoteValue::DottedEighth,  NoteValue::TripletQuarter,
+                                         NoteValue::TripletEighth};
+  return kNotes[std::clamp(static_cast<int>(v), 0, 6)];
+}
+
+ReverbType reverbFromIndex(double v) {
+  static constexpr ReverbType kTypes[] = {ReverbType::Plate, ReverbType::Room, ReverbType::Hall};
+  return kTypes[std::clamp(static_cast<int>(v), 0, 2)];
+}
+
+}  // namespace
+
+void Chain::StageMix::apply(const double* dry, double* wet, int n) {
+  if (!w.isSmoothing() && w.current() == 1.0) return;
+  for (int i = 0; i < n; ++i) {
+    const double g = w.next();
+    if (g == 0.0) {
+      wet[i] = dry[i];
+    } else if (g != 1.0) {
+      wet[i] = dry[i] + g * (wet[i] - dry[i]);
+    }
+  }
+}
+
+void Chain::prepare(double sampleRate, const ParamSet& params) {
+  sampleRate_ = sampleRate;
+  for (Smoothed* s : {&inputGain_, &outputGain_, &slopeMix_, &delaySend_, &reverbSend_}) {
+    s->prepare(sampleRate, kGlideSeconds);
+  }
+  for (StageMix* m : {&hpfMix_, &lpfMix_, &expanderMix_, &deEsserMix_, &eqMix_, &compMix_,
+                      &levelerMix_}) {
+    m->w.prepare(sampleRate, kToggleSeconds);
+  }
+  dc_.prepare(sampleRate, kChunk);
+  hpf1_.prepare(sampleRate, FilterType::HighPass);
+  hpf2_.prepare(sampleRate, FilterType::HighPass);
+  lpf_.prepare(sampleRate, FilterType::LowPass);
+  hpf1_.setQ(kButterworthQ);
+  hpf2_.setQ(kButterworthQ);
+  lpf_.setQ(kButterworthQ);
+  denoiser_.prepare(sampleRate, kChunk);
+  expander_.prepare(sampleRate, kChunk);
+  deEsser_.prepare(sampleRate, kChunk);
+  eqLow_.prepare(sampleRate, FilterType::LowShelf);
+  eqMud_.prepare(sampleRate, FilterType::Peak);
+  eqMid_.prepare(sampleRate, FilterType::Peak);
+  eqPresence_.prepare(sampleRate, FilterType::Peak);
+  eqAir_.prepare(sampleRate, FilterType::HighShelf);
+  eqLow_.setQ(kButterworthQ);
+  eqAir_.setQ(kButterworthQ);
+  compressor_.prepare(sampleRate, kChunk);
+  compressor_.setAutoMakeup(true, kMakeupReference);
+  leveler_.prepare(sampleRate, kChunk);
+  leveler_.setAutoMakeup(true, kMakeupReference);
+  leveler_.setKnee(Decibels{10.0});
+  leveler_.setAttack(Milliseconds{80.0});
+  leveler_.setRelease(Milliseconds{800.0});
+  saturation_.prepare(sampleRate, kChunk);
+  delay_.prepare(sampleRate, kChunk);
+  reverb_.prepare(sampleRate, kChunk);
+  limiter_.prepare(sampleRate, kChunk);
+  limiter_.setRelease(Milliseconds{80.0});
+
+  setInputGainDb(inputGainDb_);
+  setOutputGainDb(outputGainDb_);
+  params_ = params;
+  for (int i = 0; i < kParamCount; ++i) pushParam(static_cast<ParamId>(i));
+  reset();
+}
+
+void Chain::reset() {
+  snapAll();
+  dc_.reset();
+  hpf1_.reset();
+  hpf2_.reset();
+  lpf_.reset();
+  denoiser_.reset();
+  expander_.reset();
+  deEsser_.reset();
+  for (SmoothedBiquad* f : {&eqLow_, &eqMud_, &eqMid_, &eqPresence_, &eqAir_}) f->reset();
+  compressor_.reset();
+  leveler_.reset();
+  saturation_.reset();
+  delay_.reset();
+  reverb_.reset();
+  limiter_.reset();
+  meters_ = ChainMeters{};
+}
+
+void Chain::snapAll() {
+  for (Smoothed* s : {&inputGain_, &outputGain_, &slopeMix_, &delaySend_, &reverbSend_}) {
+    s->snap(s->target());
+  }
+  for (StageMix* m : {&hpfMix_, &lpfMix_, &expanderMix_, &deEsserMix_, &eqMix_, &compMix_,
+                      &levelerMix_}) {
+    m->w.snap(m->w.target());
+  }
+}
+
+void Chain::setParam(ParamId id, double value) {
+  params_.set(id, value);  // validates (throws ParamError naming the parameter)
+  pushParam(id);
+}
+
+void Chain::applyParams(const ParamSet& params) {
+  for (int i = 0; i < kParamCount; ++i) {
+    const auto id = static_cast<ParamId>(i);
+    if (params.get(id) != params_.get(id)) setParam(id, params.get(id));
+  }
+}
+
+void Chain::setInputGainDb(double db) {
+  inputGainDb_ = db;
+  inputGain_.setTarget(dmath::dbToGain(db + params_.get(ParamId::InputTrim)));
+}
+
+void Chain::setOutputGainDb(double db) {
+  outputGainDb_ = db;
+  outputGain_.setTarget(dmath::dbToGain(db));
+}
+
+void Chain::pushParam(ParamId id) {
+  const ParamSet& p = params_;
+  const double v = p.get(id);
+  using P = ParamId;
+  switch (id) {
+    case P::InputTrim: setInputGainDb(inputGainDb_); break;
+    case P::HpfOn: hpfMix_.w.setTarget(on(p, id) ? 1.0 : 0.0); break;
+    case P::HpfFreq: hpf1_.setFrequency(Hz{v}); hpf2_.setFrequency(Hz{v}); break;
+    case P::HpfSlope: slopeMix_.setTarget(v); break;
+    case P::LpfOn: lpfMix_.w.setTarget(on(p, id) ? 1.0 : 0.0); break;
+    case P::LpfFreq: lpf_.setFrequency(Hz{v}); break;
+    case P::DenoiseOn:
+    case P::DenoiseReduction:
+      denoiser_.setReduction(Decibels{on(p, P::DenoiseOn) ? p.get(P::DenoiseReduction) : 0.0});
+      break;
+    case P::ExpanderOn: expanderMix_.w.setTarget(on(p, id) ? 1.0 : 0.0); break;
+    case P::ExpanderThresh: expander_.setThreshold(Decibels{v}); break;
+    case P::ExpanderRatio: expander_.setRatio(v); break;
+    case P::ExpanderRange: expander_.setRange(Decibels{v}); break;
+    case P::DeessOn: deEsserMix_.w.setTarget(on(p, id) ? 1.0 : 0.0); break;
+    case P::DeessFreq: deEsser_.setFrequency(Hz{v}); break;
+    case P::DeessThresh: deEsser_.setThreshold(Decibels{v}); break;
+    case P::DeessRange: deEsser_.setRange(Decibels{v}); break;
+    case P::EqOn: eqMix_.w.setTarget(on(p, id) ? 1.0 : 0.0); break;
+    case P::EqLowFreq: eqLow_.setFrequency(Hz{v}); break;
+    case P::EqLowGain: eqLow_.setGain(Decibels{v}); break;
+    case P::EqMudFreq: eqMud_.setFrequency(Hz{v}); break;
+    case P::EqMudGain: eqMud_.setGain(Decibels{v}); break;
+    case P::EqMudQ: eqMud_.setQ(v); break;
+    case P::EqMidFreq: eqMid_.setFrequency(Hz{v}); break;
+    case P::EqMidGain: eqMid_.setGain(Decibels{v}); break;
+    case P::EqMidQ: eqMid_.setQ(v); break;
+    case P::EqPresenceFreq: eqPresence_.setFrequency(Hz{v}); break;
+    case P::EqPresenceGain: eqPresence_.setGain(Decibels{v}); break;
+    case P::EqPresenceQ: eqPresence_.setQ(v); break;
+    case P::EqAirFreq: eqAir_.setFrequency(Hz{v}); break;
+    case P::EqAirGain: eqAir_.setGain(Decibels{v}); break;
+    case P::CompOn: compMix_.w.setTarget(on(p, id) ? 1.0 : 0.0); break;
+    case P::CompThresh: compressor_.setThreshold(Decibels{v}); break;
+    case P::CompRatio: compressor_.setRatio(v); break;
+    case P::CompKnee: compressor_.setKnee(Decibels{v}); break;
+    case P::CompAttack: compressor_.setAttack(Milliseconds{v}); break;
+    case P::CompRelease: compressor_.setRelease(Milliseconds{v}); break;
+    case P::CompMakeup: compressor_.setMakeup(Decibels{v}); break;
+    case P::LevelerOn: levelerMix_.w.setTarget(on(p, id) ? 1.0 : 0.0); break;
+    case P::LevelerThresh: leveler_.setThreshold(Decibels{v}); break;
+    case P::LevelerRatio: leveler_.setRatio(v); break;
+    case P::SatOn:
+    case P::SatMix:
+      saturation_.setMix(on(p, P::SatOn) ? p.get(P::SatMix) / 100.0 : 0.0);
+      break;
+    case P::SatDrive: saturation_.setDrive(Decibels{v}); break;
+    case P::DelayOn:
+    case P::DelaySend:
+      delaySend_.setTarget(on(p, P::DelayOn) ? dmath::dbToGain(p.get(P::DelaySend)) : 0.0);
+      break;
+    case P::DelayNote: delay_.setNote(noteFromIndex(v)); break;
+    case P::DelayBpm: delay_.setBpm(v); break;
+    case P::DelayFeedback: delay_.setFeedback(v / 100.0); break;
+    case P::DelayHighPass: delay_.setHighPass(Hz{v}); break;
+    case P::DelayLowPass: delay_.setLowPass(Hz{v}); break;
+    case P::DelayPingPong: delay_.setPingPong(on(p, id)); break;
+    case P::ReverbOn:
+    case P::ReverbSend:
+      reverbSend_.setTarget(on(p, P::ReverbOn) ? dmath::dbToGain(p.get(P::ReverbSend)) : 0.0);
+      break;
+    case P::ReverbType: reverb_.setType(reverbFromIndex(v)); break;
+    case P::ReverbPreDelay: reverb_.setPreDelay(Milliseconds{v}); break;
+    case P::ReverbDecay: reverb_.setDecay(Seconds{v}); break;
+    case P::ReverbDamping: reverb_.setDamping(Hz{v}); break;
+    case P::ReverbHighPass: reverb_.setHighPass(Hz{v}); break;
+    case P::OutputTarget: break;  // used by the render's loudness normalisation
+    case P::OutputCeiling: limiter_.setCeiling(Decibels{v}); break;
+    case P::Count: break;
+  }
+}
+
+int Chain::latency() const {
+  return denoiser_.latency() + saturation_.latency() + limiter_.latency();
+}
+
+void Chain::process(const float* inL, const float* inR, float* outL, float* outR, int n) {
+  if (inR == nullptr) inR = inL;
+  meters_.inputPeakDb = meters_.outputPeakDb = -400.0;
+  for (int done = 0; done < n;) {
+    const int m = std::min(kChunk, n - done);
+    processChunk(inL + done, inR + done, outL + done, outR + done, m);
+    done += m;
+  }
+}
+
+void Chain::processChunk(const float* inL, const float* inR, float* outL, float* outR, int n) {
+  double* x = mono_.data();
+  double inPeak = 0.0;
+
+  // 1. Input: the dry vocal is the mid of the input, so it sits dead centre whatever the
+  //    recording's balance; non-finite samples become silence; gain staging.
+  for (int i = 0; i < n; ++i) {
+    double s = 0.5 * (static_cast<double>(inL[i]) + static_cast<double>(inR[i]));
+    if (!(std::fabs(s) <= 1e6)) s = 0.0;
+    x[i] = s * inputGain_.next();
+    inPeak = std::max(inPeak, std::fabs(x[i]));
+  }
+  dc_.process(x, n);
+
+  // 2. High-pass (12 dB/oct, or two sections for 24) and the optional low-pass.
+  std::copy(x, x + n, dry_.data());
+  for (int i = 0; i < n; ++i) {
+    const double a = hpf1_.process(x[i]);
+    const double b = hpf2_.process(a);
+    const double s = slopeMix_.next();
+    x[i] = s == 1.0 ? b : s == 0.0 ? a : a + s * (b - a);
+  }
+  hpfMix_.apply(dry_.data(), x, n);
+  std::copy(x, x + n, dry_.data());
+  for (int i = 0; i < n; ++i) x[i] = lpf_.process(x[i]);
+  lpfMix_.apply(dry_.data(), x, n);
+
+  // 3. Denoiser (its bypass is a glide of the reduction to 0 dB) and expander.
+  denoiser_.process(x, n);
+  std::copy(x, x + n, dry_.data());
+  expander_.process(x, n);
+  expanderMix_.apply(dry_.data(), x, n);
+
+  // 4. De-esser.
+  std::copy(x, x + n, dry_.data());
+  deEsser_.process(x, n);
+  deEsserMix_.apply(dry_.data(), x, n);
+
+  // 5. Parametric EQ.
+  std::copy(x, x + n, dry_.data());
+  for (int i = 0; i < n; ++i) {
+    x[i] = eqAir_.process(eqPresence_.process(eqMid_.process(eqMud_.process(eqLow_.process(x[i])))));
+  }
+  eqMix_.apply(dry_.data(), x, n);
+
+  // 6. Compressor, then the slower leveler.
+  std::copy(x, x + n, dry_.data());
+  compressor_.process(x, n);
+  compMix_.apply(dry_.data(), x, n);
+  std::copy(x, x + n, dry_.data());
+  leveler_.process(x, n);
+  levelerMix_.apply(dry_.data(), x, n);
+
+  // 7. Saturation (bypass = mix glides to 0; latency stays constant).
+  saturation_.process(x, n);
+
+  // 8. Sends: the wet is stereo, the dry stays centred.
+  for (int i = 0; i < n; ++i) send_[i] = x[i] * delaySend_.next();
+  delay_.process(send_.data(), wetL_.data(), wetR_.data(), n);
+  for (int i = 0; i < n; ++i) {
+    outL_[i] = x[i] + wetL_[i];
+    outR_[i] = x[i] + wetR_[i];
+  }
+  for (int i = 0; i < n; ++i) send_[i] = x[i] * reverbSend_.next();
+  reverb_.process(send_.data(), wetL_.data(), wetR_.data(), n);
+  for (int i = 0; i < n; ++i) {
+    outL_[i] += wetL_[i];
+    outR_[i] += wetR_[i];
+  }
+
+  // 10. Output: loudness-normalisation gain, then the true-peak limiter.
+  for (int i = 0; i < n; ++i) {
+    const double g = outputGain_.next();
+    outL_[i] *= g;
+    outR_[i] *= g;
+  }
+  limiter_.process(outL_.data(), outR_.data(), n);
+
+  double outPeak = 0.0;
+  for (int i = 0; i < n; ++i) {
+    outL[i] = static_cast<float>(outL_[i]);
+    outR[i] = static_cast<float>(outR_[i]);
+    outPeak = std::max({outPeak, std::fabs(outL_[i]), std::fabs(outR_[i])});
+  }
+
+  meters_.inputPeakDb = std::max(meters_.inputPeakDb, dmath::gainToDb(inPeak));
+  meters_.outputPeakDb = std::max(meters_.outputPeakDb, dmath::gainToDb(outPeak));
+  meters_.expanderGrDb = expander_.gainReductionDb();
+  meters_.deEsserGrDb = deEsser_.gainReductionDb();
+  meters_.compressorGrDb = compressor_.gainReductionDb();
+  meters_.levelerGrDb = leveler_.gainReductionDb();
+  meters_.limiterGrDb = limiter_.gainReductionDb();
+}
+
+}  // namespace vocalmix

@@ -1,0 +1,101 @@
+// Chain — the vocal chain of ARCHITECTURE.md in its fixed order: input (DC blocker, mono
+// centring, gain staging) → high-pass / low-pass → denoiser + expander → de-esser → EQ →
+// compressor + leveler → saturation → delay and reverb sends → output gain → true-peak limiter.
+// The dry vocal is mono and sits dead centre; only the sends are stereo. Every stage has a
+// click-free bypass and every parameter glides, so presets switch instantly while playing.
+// Output is bit-identical for any host block size. Latency: denoiser + saturation + limiter.
+#pragma once
+
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include "dsp/biquad.h"
+#include "dsp/compressor.h"
+#include "dsp/dc_blocker.h"
+#include "dsp/de_esser.h"
+#include "dsp/denoiser.h"
+#include "dsp/downward_expander.h"
+#include "dsp/reverb.h"
+#include "dsp/saturation.h"
+#include "dsp/smoothed.h"
+#include "dsp/tempo_delay.h"
+#include "dsp/true_peak_limiter.h"
+#include "engine/params.h"
+
+namespace vocalmix {
+
+struct ChainMeters {
+  double inputPeakDb = -400;    // dry input, after gain staging, over the last process() call
+  double outputPeakDb = -400;   // output sample peak over the last process() call
+  double expanderGrDb = 0;      // gain reductions, positive dB
+  double deEsserGrDb = 0;
+  double compressorGrDb = 0;
+  double levelerGrDb = 0;
+  double limiterGrDb = 0;
+};
+
+class Chain {
+ public:
+  static constexpr int kChunk = 256;  // internal working block; host blocks may be any size
+
+  // Allocates everything (sample rates 22 050–192 000 Hz) and applies `params` with no glide.
+  void prepare(double sampleRate, const ParamSet& params = ParamSet());
+  // Clears all signal state and jumps every parameter to its current target.
+  void reset();
+
+  // Changes take effect from the next process() call and glide (click-free).
+  void setParam(ParamId id, double value);       // validated: throws ParamError
+  void setParam(std::string_view id, double value) { setParam(findParam(id), value); }
+  void applyParams(const ParamSet& params);
+  const ParamSet& params() const { return params_; }
+
+  // Whole-file decisions, computed by the same analysis code natively and in WASM.
+  void setInputGainDb(double db);     // gain staging to the reference level
+  void setOutputGainDb(double db);    // loudness normalisation
+  void setNoiseProfile(const std::vector<double>& binPower) { denoiser_.setNoiseProfile(binPower); }
+  void clearNoiseProfile() { denoiser_.clearNoiseProfile(); }
+  int noiseProfileFftSize() const { return denoiser_.fftSize(); }
+
+  // inR may be null for mono input (or equal inL). Any n >= 0. Never allocates or throws.
+  void process(const float* inL, const float* inR, float* outL, float* outR, int n);
+  int latency() const;
+  double sampleRate() const { return sampleRate_; }
+  const ChainMeters& meters() const { return meters_; }
+
+ private:
+  // Crossfade between a stage's input and output: exactly the input at 0, exactly the output
+  // at 1, so a settled bypass is bit-transparent.
+  struct StageMix {
+    Smoothed w;
+    void apply(const double* dry, double* wet, int n);
+  };
+
+  void processChunk(const float* inL, const float* inR, float* outL, float* outR, int n);
+  void pushParam(ParamId id);
+  void snapAll();
+
+  double sampleRate_ = 48000.0;
+  ParamSet params_;
+
+  Smoothed inputGain_, outputGain_, slopeMix_, delaySend_, reverbSend_;
+  double inputGainDb_ = 0.0, outputGainDb_ = 0.0;
+  StageMix hpfMix_, lpfMix_, expanderMix_, deEsserMix_, eqMix_, compMix_, levelerMix_;
+
+  DcBlocker dc_;
+  SmoothedBiquad hpf1_, hpf2_, lpf_;
+  Denoiser denoiser_;
+  DownwardExpander expander_;
+  DeEsser deEsser_;
+  SmoothedBiquad eqLow_, eqMud_, eqMid_, eqPresence_, eqAir_;
+  Compressor compressor_, leveler_;
+  Saturation saturation_;
+  TempoDelay delay_;
+  Reverb reverb_;
+  TruePeakLimiter limiter_;
+
+  std::array<double, kChunk> mono_{}, dry_{}, stage2_{}, send_{}, wetL_{}, wetR_{}, outL_{}, outR_{};
+  ChainMeters meters_;
+};
+
+}  // namespace vocalmix

@@ -4,6 +4,8 @@
 // Cost: 5 multiplies per sample; coefficient design uses dmath (deterministic).
 #pragma once
 
+#include <cmath>
+
 #include "dsp/smoothed.h"
 #include "dsp/units.h"
 
@@ -29,9 +31,13 @@ class Biquad {
     const double y = c_.b0 * x + s1_;
     s1_ = c_.b1 * x - c_.a1 * y + s2_;
     s2_ = c_.b2 * x - c_.a2 * y;
-    // Flush state far below audibility so tails end and no denormals appear (WASM has no FTZ).
-    if (s1_ < 1e-30 && s1_ > -1e-30) s1_ = 0.0;
-    if (s2_ < 1e-30 && s2_ > -1e-30) s2_ = 0.0;
+    // Flush tiny state so it never goes denormal (WASM has no flush-to-zero). A low-corner
+    // high-pass can still ring near 1e-28 forever, so processors that must end in exact zeros
+    // floor their outputs at 1e-20 (-400 dB), a level this flush must stay below: at equal
+    // thresholds a feedback loop containing a biquad was seen to sustain itself. Branch-free
+    // form: the comparison mispredicts on noise.
+    s1_ = std::fabs(s1_) < 1e-30 ? 0.0 : s1_;
+    s2_ = std::fabs(s2_) < 1e-30 ? 0.0 : s2_;
     return y;
   }
 

@@ -46,9 +46,10 @@ void Chain::StageMix::apply(const double* dry, double* wet, int n) {
   }
 }
 
-void Chain::prepare(double sampleRate, const ParamSet& params) {
+void Chain::prepare(double sampleRate, const ParamSet& params, bool withOutputStage) {
   sampleRate_ = sampleRate;
-  for (Smoothed* s : {&inputGain_, &outputGain_, &slopeMix_, &delaySend_, &reverbSend_}) {
+  withOutputStage_ = withOutputStage;
+  for (Smoothed* s : {&inputGain_, &slopeMix_, &delaySend_, &reverbSend_}) {
     s->prepare(sampleRate, kGlideSeconds);
   }
   for (StageMix* m : {&hpfMix_, &lpfMix_, &expanderMix_, &deEsserMix_, &eqMix_, &compMix_,
@@ -56,6 +57,7 @@ void Chain::prepare(double sampleRate, const ParamSet& params) {
     m->w.prepare(sampleRate, kToggleSeconds);
   }
   dc_.prepare(sampleRate, kChunk);
+  dcPost_.prepare(sampleRate, kChunk);
   hpf1_.prepare(sampleRate, FilterType::HighPass);
   hpf2_.prepare(sampleRate, FilterType::HighPass);
   lpf_.prepare(sampleRate, FilterType::LowPass);
@@ -82,11 +84,9 @@ void Chain::prepare(double sampleRate, const ParamSet& params) {
   saturation_.prepare(sampleRate, kChunk);
   delay_.prepare(sampleRate, kChunk);
   reverb_.prepare(sampleRate, kChunk);
-  limiter_.prepare(sampleRate, kChunk);
-  limiter_.setRelease(Milliseconds{80.0});
+  output_.prepare(sampleRate, kChunk);
 
   setInputGainDb(inputGainDb_);
-  setOutputGainDb(outputGainDb_);
   params_ = params;
   for (int i = 0; i < kParamCount; ++i) pushParam(static_cast<ParamId>(i));
   reset();
@@ -95,6 +95,7 @@ void Chain::prepare(double sampleRate, const ParamSet& params) {
 void Chain::reset() {
   snapAll();
   dc_.reset();
+  dcPost_.reset();
   hpf1_.reset();
   hpf2_.reset();
   lpf_.reset();
@@ -107,12 +108,12 @@ void Chain::reset() {
   saturation_.reset();
   delay_.reset();
   reverb_.reset();
-  limiter_.reset();
+  output_.reset();
   meters_ = ChainMeters{};
 }
 
 void Chain::snapAll() {
-  for (Smoothed* s : {&inputGain_, &outputGain_, &slopeMix_, &delaySend_, &reverbSend_}) {
+  for (Smoothed* s : {&inputGain_, &slopeMix_, &delaySend_, &reverbSend_}) {
     s->snap(s->target());
   }
   for (StageMix* m : {&hpfMix_, &lpfMix_, &expanderMix_, &deEsserMix_, &eqMix_, &compMix_,
@@ -136,11 +137,6 @@ void Chain::applyParams(const ParamSet& params) {
 void Chain::setInputGainDb(double db) {
   inputGainDb_ = db;
   inputGain_.setTarget(dmath::dbToGain(db + params_.get(ParamId::InputTrim)));
-}
-
-void Chain::setOutputGainDb(double db) {
-  outputGainDb_ = db;
-  outputGain_.setTarget(dmath::dbToGain(db));
 }
 
 void Chain::pushParam(ParamId id) {
@@ -215,13 +211,13 @@ void Chain::pushParam(ParamId id) {
     case P::ReverbDamping: reverb_.setDamping(Hz{v}); break;
     case P::ReverbHighPass: reverb_.setHighPass(Hz{v}); break;
     case P::OutputTarget: break;  // used by the render's loudness normalisation
-    case P::OutputCeiling: limiter_.setCeiling(Decibels{v}); break;
+    case P::OutputCeiling: output_.setCeilingDbtp(v); break;
     case P::Count: break;
   }
 }
 
 int Chain::latency() const {
-  return denoiser_.latency() + saturation_.latency() + limiter_.latency();
+  return denoiser_.latency() + saturation_.latency() + (withOutputStage_ ? output_.latency() : 0);
 }
 
 void Chain::process(const float* inL, const float* inR, float* outL, float* outR, int n) {
@@ -289,6 +285,7 @@ void Chain::processChunk(const float* inL, const float* inR, float* outL, float*
 
   // 7. Saturation (bypass = mix glides to 0; latency stays constant).
   saturation_.process(x, n);
+  dcPost_.process(x, n);
 
   // 8. Sends: the wet is stereo, the dry stays centred.
   for (int i = 0; i < n; ++i) send_[i] = x[i] * delaySend_.next();
@@ -304,13 +301,16 @@ void Chain::processChunk(const float* inL, const float* inR, float* outL, float*
     outR_[i] += wetR_[i];
   }
 
-  // 10. Output: loudness-normalisation gain, then the true-peak limiter.
+  // 10. Output: loudness-normalisation gain, then the true-peak limiter. The chain's result is
+  //     rounded to float first, exactly as the offline render stores it before its own output
+  //     stage, so preview and delivery see the same numbers. Anything below -400 dB becomes
+  //     digital silence: filters ringing down near 1e-28 must not keep a tail (or, after
+  //     dither, noise) going forever.
   for (int i = 0; i < n; ++i) {
-    const double g = outputGain_.next();
-    outL_[i] *= g;
-    outR_[i] *= g;
+    outL_[i] = std::fabs(outL_[i]) < 1e-20 ? 0.0 : static_cast<double>(static_cast<float>(outL_[i]));
+    outR_[i] = std::fabs(outR_[i]) < 1e-20 ? 0.0 : static_cast<double>(static_cast<float>(outR_[i]));
   }
-  limiter_.process(outL_.data(), outR_.data(), n);
+  if (withOutputStage_) output_.process(outL_.data(), outR_.data(), n);
 
   double outPeak = 0.0;
   for (int i = 0; i < n; ++i) {
@@ -325,7 +325,7 @@ void Chain::processChunk(const float* inL, const float* inR, float* outL, float*
   meters_.deEsserGrDb = deEsser_.gainReductionDb();
   meters_.compressorGrDb = compressor_.gainReductionDb();
   meters_.levelerGrDb = leveler_.gainReductionDb();
-  meters_.limiterGrDb = limiter_.gainReductionDb();
+  meters_.limiterGrDb = output_.limiterReductionDb();
 }
 
 }  // namespace vocalmix

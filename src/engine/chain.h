@@ -4,6 +4,8 @@
 // The dry vocal is mono and sits dead centre; only the sends are stereo. Every stage has a
 // click-free bypass and every parameter glides, so presets switch instantly while playing.
 // Output is bit-identical for any host block size. Latency: denoiser + saturation + limiter.
+// A second DC blocker after the dynamics removes the offset that fast gain changes on
+// asymmetric speech waveforms create (QUALITY.md: |mean| < 1e-4).
 #pragma once
 
 #include <array>
@@ -20,7 +22,7 @@
 #include "dsp/saturation.h"
 #include "dsp/smoothed.h"
 #include "dsp/tempo_delay.h"
-#include "dsp/true_peak_limiter.h"
+#include "engine/output_stage.h"
 #include "engine/params.h"
 
 namespace vocalmix {
@@ -40,7 +42,10 @@ class Chain {
   static constexpr int kChunk = 256;  // internal working block; host blocks may be any size
 
   // Allocates everything (sample rates 22 050–192 000 Hz) and applies `params` with no glide.
-  void prepare(double sampleRate, const ParamSet& params = ParamSet());
+  // Without the output stage, process() stops before the normalisation gain and limiter (the
+  // offline render runs its own OutputStage over the stored result).
+  void prepare(double sampleRate, const ParamSet& params = ParamSet(),
+               bool withOutputStage = true);
   // Clears all signal state and jumps every parameter to its current target.
   void reset();
 
@@ -52,7 +57,7 @@ class Chain {
 
   // Whole-file decisions, computed by the same analysis code natively and in WASM.
   void setInputGainDb(double db);     // gain staging to the reference level
-  void setOutputGainDb(double db);    // loudness normalisation
+  void setOutputGainDb(double db) { output_.setGainDb(db); }  // loudness normalisation
   void setNoiseProfile(const std::vector<double>& binPower) { denoiser_.setNoiseProfile(binPower); }
   void clearNoiseProfile() { denoiser_.clearNoiseProfile(); }
   int noiseProfileFftSize() const { return denoiser_.fftSize(); }
@@ -78,11 +83,12 @@ class Chain {
   double sampleRate_ = 48000.0;
   ParamSet params_;
 
-  Smoothed inputGain_, outputGain_, slopeMix_, delaySend_, reverbSend_;
-  double inputGainDb_ = 0.0, outputGainDb_ = 0.0;
+  Smoothed inputGain_, slopeMix_, delaySend_, reverbSend_;
+  double inputGainDb_ = 0.0;
+  bool withOutputStage_ = true;
   StageMix hpfMix_, lpfMix_, expanderMix_, deEsserMix_, eqMix_, compMix_, levelerMix_;
 
-  DcBlocker dc_;
+  DcBlocker dc_, dcPost_;
   SmoothedBiquad hpf1_, hpf2_, lpf_;
   Denoiser denoiser_;
   DownwardExpander expander_;
@@ -92,7 +98,7 @@ class Chain {
   Saturation saturation_;
   TempoDelay delay_;
   Reverb reverb_;
-  TruePeakLimiter limiter_;
+  OutputStage output_;
 
   std::array<double, kChunk> mono_{}, dry_{}, stage2_{}, send_{}, wetL_{}, wetR_{}, outL_{}, outR_{};
   ChainMeters meters_;

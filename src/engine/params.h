@@ -26,7 +26,7 @@ enum class Scale { Linear, Log, Choice };
   X(DenoiseOn,        "denoise.on",           "Denoiser",            "",      0,    1,     1,     Choice, "off|on", 20, "denoise") \
   X(DenoiseReduction, "denoise.reduction_db", "Noise reduction",     "dB",    0,   40,    12,     Linear, "", 50, "denoise") \
   X(ExpanderOn,       "expander.on",          "Expander",            "",      0,    1,     1,     Choice, "off|on", 20, "expander") \
-  X(ExpanderThresh,   "expander.threshold_db","Expander threshold",  "dB",  -80,  -20,   -55,     Linear, "", 50, "expander") \
+  X(ExpanderThresh,   "expander.threshold_db","Expander threshold",  "dB",  -80,  -20,   -50,     Linear, "", 50, "expander") \
   X(ExpanderRatio,    "expander.ratio",       "Expander ratio",      ":1",    1,    8,     2,     Linear, "", 50, "expander") \
   X(ExpanderRange,    "expander.range_db",    "Expander range",      "dB",    0,   40,    12,     Linear, "", 50, "expander") \
   X(DeessOn,          "deess.on",             "De-esser",            "",      0,    1,     1,     Choice, "off|on", 20, "deess") \

@@ -19,7 +19,7 @@ double referenceMagnitudeDb(FilterType t, double fs, double f0, double q, double
   const double w0 = 2 * kPi * f0 / fs, cw = std::cos(w0), sw = std::sin(w0);
   const double alpha = sw / (2 * q), A = std::pow(10.0, gainDb / 40.0);
   const double sa = 2 * std::sqrt(A) * sw / 2 * std::sqrt(2.0);
-  double b[3], a[3];
+  double b[3] = {1, 0, 0}, a[3] = {1, 0, 0};
   switch (t) {
     case FilterType::LowPass: b[0] = (1 - cw) / 2; b[1] = 1 - cw; b[2] = b[0]; a[0] = 1 + alpha; a[1] = -2 * cw; a[2] = 1 - alpha; break;
     case FilterType::HighPass: b[0] = (1 + cw) / 2; b[1] = -(1 + cw); b[2] = b[0]; a[0] = 1 + alpha; a[1] = -2 * cw; a[2] = 1 - alpha; break;

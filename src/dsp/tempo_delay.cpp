@@ -1,0 +1,231 @@
+// Cross-fed two-line echo. Input enters line L only; line L's output feeds line R and vice versa,
+// one feedback gain and one HP+LP pair per hop. Echo k (at k·T) therefore comes out of L for odd k
+// and R for even k, and L+R is exactly the classic single-line delay's echo train — which is why
+// ping-pong can be a pure output mix and needs no state hand-over when it is toggled.
+#include "dsp/tempo_delay.h"
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+
+namespace vocalmix {
+namespace {
+
+constexpr double kCrossfadeSeconds = 0.06;  // a tempo/note change crossfades read heads
+constexpr double kFeedbackGlideSeconds = 0.05;
+constexpr double kPingPongGlideSeconds = 0.05;
+constexpr double kFilterGlideSeconds = 0.05;
+constexpr double kButterworthQ = 0.70710678118654752440;
+constexpr double kMaxNoteSeconds = 2.25;  // dotted quarter at 40 BPM
+constexpr double kMinDelaySamples = 2.0;  // the cubic read needs one written sample ahead
+
+// What re-enters the lines is flushed below 1e-20 (−400 dBFS) rather than at the biquads' own
+// 1e-30: near 1e-30 their state flushing is a dead zone that, inside a loop with gain close to
+// 1, can sustain a limit cycle at ~5e-30 forever. A floor well above it ends every tail.
+constexpr double kLoopFloor = 1e-20;
+inline double flushLoop(double v) { return std::fabs(v) < kLoopFloor ? 0.0 : v; }
+
+}  // namespace
+
+double TempoDelay::noteSeconds(double bpm, NoteValue v) {
+  const double quarter = 60.0 / std::clamp(bpm, kMinBpm, kMaxBpm);
+  switch (v) {
+    case NoteValue::Quarter: return quarter;
+    case NoteValue::Eighth: return quarter * 0.5;
+    case NoteValue::Sixteenth: return quarter * 0.25;
+    case NoteValue::DottedQuarter: return quarter * 1.5;
+    case NoteValue::DottedEighth: return quarter * 0.75;
+    case NoteValue::TripletQuarter: return quarter * 2.0 / 3.0;
+    case NoteValue::TripletEighth: return quarter / 3.0;
+  }
+  return quarter;
+}
+
+void TempoDelay::prepare(double sampleRate, int /*maxBlock*/) {
+  sampleRate_ = sampleRate;
+  const auto needed = static_cast<unsigned>(std::ceil(kMaxNoteSeconds * sampleRate)) + 16u;
+  unsigned size = 1;
+  while (size < needed) size <<= 1;
+  ring_.assign(2 * static_cast<size_t>(size), 0.0);
+  mask_ = size - 1;
+
+  crossfade_.prepare(sampleRate, kCrossfadeSeconds);
+  feedback_.prepare(sampleRate, kFeedbackGlideSeconds);
+  pingPongMix_.prepare(sampleRate, kPingPongGlideSeconds);
+  highPassCorner_.prepare(sampleRate, kFilterGlideSeconds);
+  lowPassCorner_.prepare(sampleRate, kFilterGlideSeconds);
+  reset();
+}
+
+void TempoDelay::reset() {
+  std::fill(ring_.begin(), ring_.end(), 0.0);
+  writePos_ = 0;
+  updateDelayTarget();
+  activeDelay_ = targetDelay_;
+  headA_.set(activeDelay_);
+  headB_ = headA_;
+  crossfade_.snap(0.0);
+  feedback_.snap(feedbackTarget_);
+  pingPongMix_.snap(pingPong_ ? 1.0 : 0.0);
+  highPassCorner_.snap(highPassHz_);
+  lowPassCorner_.snap(lowPassHz_);
+  filterClock_ = 0;
+  designFilters();
+  for (Biquad* f : {&highPassL_, &highPassR_, &lowPassL_, &lowPassR_}) f->reset();
+}
+
+void TempoDelay::setBpm(double bpm) {
+  bpm_ = std::clamp(bpm, kMinBpm, kMaxBpm);
+  updateDelayTarget();
+}
+
+void TempoDelay::setNote(NoteValue v) {
+  note_ = v;
+  updateDelayTarget();
+}
+
+void TempoDelay::setFeedback(double amount) {
+  feedbackTarget_ = std::clamp(amount, 0.0, kMaxFeedback);
+  feedback_.setTarget(feedbackTarget_);
+}
+
+void TempoDelay::setHighPass(Hz f) {
+  highPassHz_ = std::clamp(f.value, 10.0, 10000.0);
+  highPassCorner_.setTarget(highPassHz_);
+}
+
+void TempoDelay::setLowPass(Hz f) {
+  lowPassHz_ = std::clamp(f.value, 200.0, 24000.0);  // the design clamps to 0.49·fs
+  lowPassCorner_.setTarget(lowPassHz_);
+}
+
+void TempoDelay::setPingPong(bool on) {
+  pingPong_ = on;
+  pingPongMix_.setTarget(on ? 1.0 : 0.0);
+}
+
+void TempoDelay::updateDelayTarget() {
+  const double d = noteSeconds(bpm_, note_) * sampleRate_;
+  targetDelay_ = std::max(d, kMinDelaySamples);
+  startCrossfadeIfNeeded();
+}
+
+// Starts moving to the target delay unless a crossfade is already running (then the target
+// is picked up when it finishes).
+void TempoDelay::startCrossfadeIfNeeded() {
+  if (crossfade_.isSmoothing() || targetDelay_ == activeDelay_) return;
+  headB_.set(targetDelay_);
+  incomingDelay_ = targetDelay_;
+  crossfade_.snap(0.0);
+  crossfade_.setTarget(1.0);
+}
+
+void TempoDelay::designFilters() {
+  const auto hp = BiquadCoefficients::design(FilterType::HighPass, sampleRate_,
+                                             highPassCorner_.current(), kButterworthQ, 0.0);
+  const auto lp = BiquadCoefficients::design(FilterType::LowPass, sampleRate_,
+                                             lowPassCorner_.current(), kButterworthQ, 0.0);
+  highPassL_.setCoefficients(hp);
+  highPassR_.setCoefficients(hp);
+  lowPassL_.setCoefficients(lp);
+  lowPassR_.setCoefficients(lp);
+}
+
+// Catmull-Rom weights for the four neighbours of a read `delay` samples back, newest first.
+// At a whole-sample delay (t = 0) the weights are exactly {0, 1, 0, 0}, so the read is exact.
+void TempoDelay::ReadHead::set(double delay) {
+  whole = static_cast<unsigned>(delay);
+  const double t = delay - static_cast<double>(whole);
+  const double t2 = t * t, t3 = t2 * t;
+  w[0] = -0.5 * t + t2 - 0.5 * t3;
+  w[1] = 1.0 - 2.5 * t2 + 1.5 * t3;
+  w[2] = 0.5 * t + 2.0 * t2 - 1.5 * t3;
+  w[3] = -0.5 * t2 + 0.5 * t3;
+}
+
+// Ring frames are interleaved {L, R}; reads the four frames around the head's position.
+void TempoDelay::readHead(const double* ring, unsigned mask, unsigned pos, const ReadHead& h,
+                          double& yL, double& yR) {
+  const unsigned base = pos - h.whole;
+  const double* f0 = ring + 2 * ((base + 1) & mask);  // newest neighbour
+  const double* f1 = ring + 2 * (base & mask);
+  const double* f2 = ring + 2 * ((base - 1) & mask);
+  const double* f3 = ring + 2 * ((base - 2) & mask);  // oldest neighbour
+  yL = h.w[0] * f0[0] + h.w[1] * f1[0] + h.w[2] * f2[0] + h.w[3] * f3[0];
+  yR = h.w[0] * f0[1] + h.w[1] * f1[1] + h.w[2] * f2[1] + h.w[3] * f3[1];
+}
+
+bool TempoDelay::gliding() const {
+  return crossfade_.isSmoothing() || feedback_.isSmoothing() || pingPongMix_.isSmoothing() ||
+         highPassCorner_.isSmoothing() || lowPassCorner_.isSmoothing();
+}
+
+void TempoDelay::process(const double* in, double* outL, double* outR, int n) {
+  // Hot state in locals: the compiler cannot keep members in registers across the ring stores.
+  double* ring = ring_.data();
+  const unsigned mask = mask_;
+  unsigned pos = writePos_;
+  Biquad hpL = highPassL_, hpR = highPassR_, lpL = lowPassL_, lpR = lowPassR_;
+  bool anyGlide = gliding();
+  double fb = feedback_.current();
+  double spread = 1.0 - pingPongMix_.current();  // 1: every echo on both sides
+  double fade = crossfade_.current();
+
+  for (int i = 0; i < n; ++i) {
+    if (anyGlide) {  // settled settings cost one predictable branch per sample
+      if (crossfade_.isSmoothing()) {
+        fade = crossfade_.next();
+        if (!crossfade_.isSmoothing()) {  // the incoming head has taken over
+          headA_ = headB_;
+          activeDelay_ = incomingDelay_;
+          crossfade_.snap(0.0);
+          fade = 0.0;
+          startCrossfadeIfNeeded();  // a change that arrived during the fade
+        }
+      }
+      if (highPassCorner_.isSmoothing() || lowPassCorner_.isSmoothing()) {
+        highPassCorner_.next();
+        lowPassCorner_.next();
+        const bool settled = !(highPassCorner_.isSmoothing() || lowPassCorner_.isSmoothing());
+        if ((filterClock_++ & 15u) == 0 || settled) {
+          designFilters();
+          hpL.setCoefficients(highPassL_.coefficients());
+          hpR.setCoefficients(highPassL_.coefficients());
+          lpL.setCoefficients(lowPassL_.coefficients());
+          lpR.setCoefficients(lowPassL_.coefficients());
+        }
+      }
+      fb = feedback_.next();
+      spread = 1.0 - pingPongMix_.next();
+      anyGlide = gliding();
+    }
+
+    double yL, yR;
+    readHead(ring, mask, pos, headA_, yL, yR);
+    if (fade != 0.0) {
+      double bL, bR;
+      readHead(ring, mask, pos, headB_, bL, bR);
+      yL += fade * (bL - yL);
+      yR += fade * (bR - yR);
+    }
+
+    const double toL = in[i] + lpL.process(hpL.process(fb * yR));
+    const double toR = lpR.process(hpR.process(fb * yL));
+    double* w = ring + 2 * (pos & mask);
+    w[0] = flushLoop(toL);
+    w[1] = flushLoop(toR);
+    ++pos;
+
+    // With spread == 1 both sides compute yL + yR (addition commutes): bit-identical.
+    outL[i] = yL + spread * yR;
+    outR[i] = yR + spread * yL;
+  }
+
+  writePos_ = pos;
+  highPassL_ = hpL;
+  highPassR_ = hpR;
+  lowPassL_ = lpL;
+  lowPassR_ = lpR;
+}
+
+}  // namespace vocalmix

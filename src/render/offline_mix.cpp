@@ -1,0 +1,302 @@
+// The offline mix, step by step. Each chain pass re-reads the input and re-runs the chain (it
+// is deterministic), which keeps memory bounded for hour-long files.
+#include "render/offline_mix.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "analysis/loudness_meter.h"
+#include "dsp/denoiser.h"
+#include "dsp/dmath.h"
+#include "engine/chain.h"
+#include "engine/output_stage.h"
+
+namespace vocalmix::render {
+
+namespace {
+
+constexpr int kBlock = 4096;
+
+// Reads the source in blocks and hands the chain's view of it on: left/right for stereo, the
+// same channel twice for mono, the mean of all channels for more than two.
+class ChannelFolder {
+ public:
+  explicit ChannelFolder(FrameSource& s)
+      : source_(s), interleaved_(static_cast<size_t>(kBlock) * s.channels()),
+        left_(kBlock), right_(kBlock) {}
+  void rewind() { source_.rewind(); }
+  int read() {
+    const int ch = source_.channels();
+    const int n = static_cast<int>(source_.read(interleaved_.data(), kBlock));
+    for (int i = 0; i < n; ++i) {
+      const float* f = &interleaved_[static_cast<size_t>(i) * ch];
+      if (ch == 1) {
+        left_[i] = right_[i] = f[0];
+      } else if (ch == 2) {
+        left_[i] = f[0];
+        right_[i] = f[1];
+      } else {
+        double sum = 0.0;
+        for (int c = 0; c < ch; ++c) sum += f[c];
+        left_[i] = right_[i] = static_cast<float>(sum / ch);
+      }
+    }
+    return n;
+  }
+  const float* interleaved() const { return interleaved_.data(); }
+  const float* left() const { return left_.data(); }
+  const float* right() const { return right_.data(); }
+
+ private:
+  FrameSource& source_;
+  std::vector<float> interleaved_, left_, right_;
+};
+
+// Delivers exactly `total` frames of a processor with `latency` frames of delay: feeds the
+// input (then silence), drops the first `latency` output frames.
+template <typename Process, typename Out>
+void latencyCompensated(int64_t total, int latency, int block, Process&& process, Out&& out) {
+  int64_t toSkip = latency, delivered = 0;
+  bool inputLeft = true;
+  while (delivered < total) {
+    const int n = process(inputLeft);  // returns frames produced this call (input or silence)
+    if (n == 0) {
+      inputLeft = false;
+      continue;
+    }
+    int offset = static_cast<int>(std::min<int64_t>(toSkip, n));
+    toSkip -= offset;
+    const int count = static_cast<int>(std::min<int64_t>(n - offset, total - delivered));
+    if (count > 0) out(offset, count);
+    delivered += count;
+    (void)block;
+  }
+}
+
+double measured(double lufs) { return std::isfinite(lufs) ? lufs : -200.0; }
+
+}  // namespace
+
+double quantiseDb(double db) { return std::floor(db * 1000.0 + 0.5) / 1000.0; }
+
+InputAnalysis analyseInput(FrameSource& source, const Progress& progress) {
+  InputAnalysis a;
+  a.foldedToMono = source.channels() > 2;
+  ChannelFolder in(source);
+  in.rewind();
+  analysis::LoudnessMeter meter(source.sampleRate(), 1);
+  NoiseProfileEstimator noise;
+  noise.prepare(source.sampleRate());
+  std::vector<float> mid(kBlock);
+  std::vector<double> midD(kBlock);
+  const int ch = source.channels();
+  for (int n; (n = in.read()) > 0;) {
+    for (int i = 0; i < n; ++i) {
+      if (a.firstNonFiniteFrame < 0) {
+        for (int c = 0; c < ch; ++c) {
+          if (!std::isfinite(in.interleaved()[static_cast<size_t>(i) * ch + c])) {
+            a.firstNonFiniteFrame = a.frames + i;
+            break;
+          }
+        }
+      }
+      // The chain's dry vocal is the mid of left and right: measure exactly that.
+      const double m = 0.5 * (static_cast<double>(in.left()[i]) + static_cast<double>(in.right()[i]));
+      midD[i] = std::isfinite(m) ? m : 0.0;
+      mid[i] = static_cast<float>(midD[i]);
+    }
+    meter.addFrames(mid.data(), n);
+    noise.push(midD.data(), n);
+    a.frames += n;
+    if (progress && source.frames() > 0) {
+      progress(0.15 * static_cast<double>(a.frames) / static_cast<double>(source.frames()), "analyse");
+    }
+  }
+  a.integratedLufs = measured(meter.integratedLufs());
+  if (a.integratedLufs > -100.0) {
+    a.gainStagingDb = quantiseDb(std::clamp(kReferenceLufs - a.integratedLufs, -30.0, 40.0));
+  }
+  a.noiseProfile = noise.profile();
+  // The profile was measured before gain staging: scale its power by the staging gain².
+  const double g = dmath::dbToGain(a.gainStagingDb);
+  for (double& p : a.noiseProfile) p *= g * g;
+  return a;
+}
+
+void MemoryFrameStore::append(const float* left, const float* right, int n) {
+  for (int i = 0; i < n; ++i) {
+    data_.push_back(left[i]);
+    data_.push_back(right[i]);
+  }
+}
+
+int MemoryFrameStore::read(float* left, float* right, int n) {
+  const size_t available = (data_.size() - pos_) / 2;
+  const int m = static_cast<int>(std::min<size_t>(available, static_cast<size_t>(n)));
+  for (int i = 0; i < m; ++i) {
+    left[i] = data_[pos_ + 2 * i];
+    right[i] = data_[pos_ + 2 * i + 1];
+  }
+  pos_ += 2 * static_cast<size_t>(m);
+  return m;
+}
+
+namespace {
+
+// The chain over the whole input, latency-compensated, into the store; returns the loudness
+// of what it stored.
+double mixIntoStore(FrameSource& source, const ParamSet& params, const InputAnalysis& input,
+                    FrameStore& store, const Progress& progress, int& latency) {
+  Chain chain;
+  chain.prepare(source.sampleRate(), params, /*withOutputStage=*/false);
+  chain.setInputGainDb(input.gainStagingDb);
+  if (!input.noiseProfile.empty()) chain.setNoiseProfile(input.noiseProfile);
+  latency = chain.latency();
+  ChannelFolder in(source);
+  in.rewind();
+  analysis::LoudnessMeter meter(source.sampleRate(), 2, /*truePeak=*/false);
+  std::vector<float> outL(kBlock), outR(kBlock), zeros(kBlock, 0.0f), inter(2 * kBlock);
+  int64_t done = 0;
+  latencyCompensated(input.frames, latency, kBlock,
+      [&](bool inputLeft) {
+        if (!inputLeft) {
+          chain.process(zeros.data(), zeros.data(), outL.data(), outR.data(), kBlock);
+          return kBlock;
+        }
+        const int n = in.read();
+        if (n > 0) chain.process(in.left(), in.right(), outL.data(), outR.data(), n);
+        done += n;
+        if (progress && input.frames > 0) {
+          progress(0.15 + 0.6 * static_cast<double>(done) / input.frames, "mix");
+        }
+        return n;
+      },
+      [&](int offset, int count) {
+        store.append(outL.data() + offset, outR.data() + offset, count);
+        for (int i = 0; i < count; ++i) {
+          inter[2 * i] = outL[offset + i];
+          inter[2 * i + 1] = outR[offset + i];
+        }
+        meter.addFrames(inter.data(), count);
+      });
+  return measured(meter.integratedLufs());
+}
+
+// The output stage (gain + true-peak limiter) over the stored chain output. Calls
+// out(left, right, n) for every delivered frame and returns the integrated loudness.
+template <typename Out>
+double outputPass(FrameStore& store, int64_t total, int sampleRate, const ParamSet& params,
+                  double gainDb, Out&& out) {
+  OutputStage stage;
+  stage.prepare(sampleRate, kBlock);
+  stage.setCeilingDbtp(params.get(ParamId::OutputCeiling));
+  stage.setGainDb(gainDb);
+  stage.reset();
+  store.rewind();
+  analysis::LoudnessMeter meter(sampleRate, 2, /*truePeak=*/false);
+  std::vector<float> inL(kBlock), inR(kBlock), outL(kBlock), outR(kBlock), inter(2 * kBlock);
+  std::vector<double> l(kBlock), r(kBlock);
+  latencyCompensated(total, stage.latency(), kBlock,
+      [&](bool inputLeft) {
+        const int n = inputLeft ? store.read(inL.data(), inR.data(), kBlock) : kBlock;
+        if (n == 0) return 0;
+        for (int i = 0; i < n; ++i) {
+          l[i] = inputLeft ? inL[i] : 0.0;
+          r[i] = inputLeft ? inR[i] : 0.0;
+        }
+        stage.process(l.data(), r.data(), n);
+        for (int i = 0; i < n; ++i) {
+          outL[i] = static_cast<float>(l[i]);
+          outR[i] = static_cast<float>(r[i]);
+        }
+        return n;
+      },
+      [&](int offset, int count) {
+        for (int i = 0; i < count; ++i) {
+          inter[2 * i] = outL[offset + i];
+          inter[2 * i + 1] = outR[offset + i];
+        }
+        meter.addFrames(inter.data(), count);
+        out(outL.data() + offset, outR.data() + offset, count);
+      });
+  return measured(meter.integratedLufs());
+}
+
+}  // namespace
+
+MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore& store,
+                        FrameSink& sink, const Progress& progress) {
+  MixResult r;
+  // 1. Analyse the input: loudness of the centred vocal, noise profile, gain staging.
+  r.input = analyseInput(source, progress);
+  const int64_t total = r.input.frames;
+  const int rate = source.sampleRate();
+  if (r.input.foldedToMono) {
+    r.notes.push_back("input has " + std::to_string(source.channels()) +
+                      " channels: folded to mono (the mean of all channels) as the vocal");
+  }
+
+  // 2. The chain, once, into the store.
+  int chainLatency = 0;
+  r.preNormalisationLufs = mixIntoStore(source, params, r.input, store, progress, chainLatency);
+
+  // 3. Normalise: find the gain that puts the limited output on target. The limiter takes
+  //    back some loudness as the gain rises, so refine with secant steps on the measured curve.
+  const double target = params.get(ParamId::OutputTarget);
+  auto discard = [](const float*, const float*, int) {};
+  if (r.preNormalisationLufs > -100.0) {
+    const double linearGain = quantiseDb(std::clamp(target - r.preNormalisationLufs, -40.0, 40.0));
+    // Never push more than kMaxExtraLimitingDb into the limiter beyond what the unlimited
+    // signal needed: past that a loud target costs audible distortion, so we stop short.
+    const double maxGain = std::min(40.0, linearGain + kMaxExtraLimitingDb);
+    double gain = linearGain, prevGain = 0.0, prevLufs = r.preNormalisationLufs;
+    double bestGain = gain, bestMiss = 1e9;
+    for (int attempt = 0; attempt < kMaxNormalisationTries; ++attempt) {
+      const double lufs = outputPass(store, total, rate, params, gain, discard);
+      ++r.normalisationTries;
+      if (progress) progress(0.75 + 0.02 * (attempt + 1), "normalise");
+      const double miss = target - lufs;
+      if (std::fabs(miss) < std::fabs(bestMiss)) {
+        bestMiss = miss;
+        bestGain = gain;
+      }
+      if (std::fabs(miss) <= kLoudnessTolerance || lufs <= -100.0) break;
+      double slope = (lufs - prevLufs) / (gain - prevGain);
+      if (miss > 0.0 && slope < 0.2 && attempt > 0) break;  // the limiter is saturating
+      if (!(slope > 0.05 && slope <= 1.5)) slope = 1.0;
+      const double next = quantiseDb(std::clamp(gain + miss / slope, -40.0, maxGain));
+      if (next == gain) break;
+      prevGain = gain;
+      prevLufs = lufs;
+      gain = next;
+    }
+    r.normalisationDb = bestGain;
+  } else {
+    r.notes.push_back("output loudness could not be measured (silence, or shorter than 400 ms): "
+                      "no loudness normalisation applied");
+  }
+
+  // 4. Deliver with the chosen gain.
+  OutputStage probe;
+  probe.prepare(rate, kBlock);
+  r.latencyFrames = chainLatency + probe.latency();
+  int64_t written = 0;
+  r.deliveredLufs = outputPass(store, total, rate, params, r.normalisationDb,
+                               [&](const float* L, const float* R, int n) {
+                                 sink.write(L, R, n);
+                                 written += n;
+                                 if (progress && total > 0) {
+                                   progress(0.92 + 0.08 * static_cast<double>(written) / total, "write");
+                                 }
+                               });
+  if (std::fabs(target - r.deliveredLufs) > 0.5 && r.deliveredLufs > -100.0) {
+    r.notes.push_back("the loudness target is not reachable under this true-peak ceiling without "
+                      "heavy limiting: delivered " + std::to_string(r.deliveredLufs).substr(0, 6) +
+                      " LUFS instead (lower the target or raise the ceiling)");
+  }
+  if (progress) progress(1.0, "done");
+  return r;
+}
+
+}  // namespace vocalmix::render

@@ -1,0 +1,98 @@
+// OfflineMix — the delivery algorithm, independent of files so the WASM build runs exactly the
+// same steps on an upload held in memory:
+//   analyse input → gain staging → chain (once, stored) → measure → normalise → limit → deliver
+// The chain runs once; its output is kept in a FrameStore (a temp file natively, memory in the
+// browser) and the cheap output stage (gain + true-peak limiter) is re-run on it until the
+// delivered loudness is on target. Whole-file decisions are quantised to 0.001 dB so a last-bit
+// difference in a measurement cannot change the output. Memory stays bounded natively.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/params.h"
+
+namespace vocalmix::render {
+
+// The level the vocal is brought to before the chain, so presets behave the same for quiet and
+// loud recordings (integrated loudness of the centred vocal, BS.1770).
+inline constexpr double kReferenceLufs = -20.0;
+// The normalisation gain is refined until the limited output is this close to the target.
+inline constexpr double kLoudnessTolerance = 0.05;
+inline constexpr int kMaxNormalisationTries = 8;
+// At most this much more gain than the unlimited signal needs goes into the limiter.
+inline constexpr double kMaxExtraLimitingDb = 6.0;
+
+// Frames that can be read more than once, interleaved float, any channel count.
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  virtual int sampleRate() const = 0;
+  virtual int channels() const = 0;
+  virtual int64_t frames() const = 0;
+  virtual void rewind() = 0;
+  virtual int64_t read(float* interleaved, int64_t frames) = 0;  // 0 at the end
+};
+
+// Receives the delivered stereo frames, once, in order.
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  virtual void write(const float* left, const float* right, int n) = 0;
+};
+
+// Stereo float frames written once, then read back from the start as often as needed.
+class FrameStore {
+ public:
+  virtual ~FrameStore() = default;
+  virtual void append(const float* left, const float* right, int n) = 0;
+  virtual void rewind() = 0;
+  virtual int read(float* left, float* right, int n) = 0;  // 0 at the end
+};
+
+class MemoryFrameStore : public FrameStore {
+ public:
+  void append(const float* left, const float* right, int n) override;
+  void rewind() override { pos_ = 0; }
+  int read(float* left, float* right, int n) override;
+
+ private:
+  std::vector<float> data_;  // interleaved
+  size_t pos_ = 0;
+};
+
+// stage names: "analyse", "mix", "normalise", "write"; fraction 0..1 of the whole job.
+using Progress = std::function<void(double fraction, const std::string& stage)>;
+
+struct InputAnalysis {
+  int64_t frames = 0;
+  double integratedLufs = -200.0;  // of the centred (mono-folded) vocal; -200 when unmeasurable
+  double gainStagingDb = 0.0;      // quantised
+  std::vector<double> noiseProfile;  // for the denoiser, already scaled by the gain staging
+  bool foldedToMono = false;         // more than two channels
+  int64_t firstNonFiniteFrame = -1;  // -1 when every sample is finite
+};
+
+struct MixResult {
+  InputAnalysis input;
+  double preNormalisationLufs = -200.0;  // chain output, before gain and limiter
+  double normalisationDb = 0.0;          // quantised gain applied before the limiter
+  double deliveredLufs = -200.0;         // measured on the delivered frames
+  int normalisationTries = 0;            // output-stage passes spent finding the gain
+  int latencyFrames = 0;                 // chain + limiter, compensated
+  std::vector<std::string> notes;
+};
+
+double quantiseDb(double db);
+
+InputAnalysis analyseInput(FrameSource& source, const Progress& progress = {});
+
+// Runs the whole mix of `source` with `params` (target loudness and ceiling are parameters)
+// and delivers the result to `sink`, with exactly as many frames as the input. `store` holds
+// the chain's output between passes.
+MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore& store,
+                        FrameSink& sink, const Progress& progress = {});
+
+}  // namespace vocalmix::render

@@ -1,0 +1,188 @@
+// File glue around the offline mix: source and sink over libsndfile, dither, the report.
+#include "render/render_file.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "analysis/quality_report.h"
+#include "dsp/tpdf_dither.h"
+
+namespace vocalmix::render {
+
+using nlohmann::json;
+
+namespace {
+
+class FileSource : public FrameSource {
+ public:
+  explicit FileSource(io::AudioReader& r) : reader_(r) {}
+  int sampleRate() const override { return reader_.info().sampleRate; }
+  int channels() const override { return reader_.info().channels; }
+  int64_t frames() const override { return reader_.info().frames; }
+  void rewind() override { reader_.rewind(); }
+  int64_t read(float* interleaved, int64_t frames) override {
+    return reader_.read(interleaved, frames);
+  }
+
+ private:
+  io::AudioReader& reader_;
+};
+
+// The chain's output between passes: raw interleaved floats in an anonymous temp file (removed
+// by the system even if the process dies), so an hour-long render needs no hour of RAM.
+class TempFileFrameStore : public FrameStore {
+ public:
+  TempFileFrameStore() : file_(std::tmpfile()) {
+    if (!file_) throw RenderError("cannot create a temporary file for the render (is /tmp full?)");
+  }
+  ~TempFileFrameStore() override { std::fclose(file_); }
+  TempFileFrameStore(const TempFileFrameStore&) = delete;
+  TempFileFrameStore& operator=(const TempFileFrameStore&) = delete;
+
+  void append(const float* left, const float* right, int n) override {
+    buffer_.resize(2 * static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      buffer_[2 * i] = left[i];
+      buffer_[2 * i + 1] = right[i];
+    }
+    if (std::fwrite(buffer_.data(), sizeof(float), buffer_.size(), file_) != buffer_.size()) {
+      throw RenderError("writing the render's temporary file failed (disk full?)");
+    }
+  }
+  void rewind() override {
+    std::fflush(file_);
+    std::rewind(file_);
+  }
+  int read(float* left, float* right, int n) override {
+    buffer_.resize(2 * static_cast<size_t>(n));
+    const size_t got = std::fread(buffer_.data(), 2 * sizeof(float), n, file_);
+    for (size_t i = 0; i < got; ++i) {
+      left[i] = buffer_[2 * i];
+      right[i] = buffer_[2 * i + 1];
+    }
+    return static_cast<int>(got);
+  }
+
+ private:
+  std::FILE* file_;
+  std::vector<float> buffer_;
+};
+
+// Writes the delivery: float formats as they are, integer formats through TPDF dither with a
+// fixed seed, so the bytes depend only on the samples.
+class FileSink : public FrameSink {
+ public:
+  FileSink(const RenderRequest& req, int sampleRate)
+      : req_(req),
+        writer_(std::make_unique<io::AudioWriter>(req.outputPath, sampleRate, 2, req.format)),
+        analyzer_(sampleRate, 2) {}
+
+  void write(const float* left, const float* right, int n) override {
+    buffer_.resize(static_cast<size_t>(2) * n);
+    if (io::isIntegerFormat(req_.format)) {
+      const int bits = io::bitDepth(req_.format);
+      const double scale = 1.0 / static_cast<double>(int64_t{1} << (bits - 1));
+      for (int i = 0; i < n; ++i) {
+        buffer_[2 * i] = static_cast<float>(dither_.quantise(left[i], bits) * scale);
+        buffer_[2 * i + 1] = static_cast<float>(dither_.quantise(right[i], bits) * scale);
+      }
+    } else {
+      for (int i = 0; i < n; ++i) {
+        buffer_[2 * i] = left[i];
+        buffer_[2 * i + 1] = right[i];
+      }
+    }
+    writer_->write(buffer_.data(), n);
+    analyzer_.addFrames(buffer_.data(), n);
+  }
+
+  void commit() { writer_->commit(); }
+  analysis::QualityReport report() const { return analyzer_.finish(); }
+
+ private:
+  const RenderRequest& req_;
+  std::unique_ptr<io::AudioWriter> writer_;
+  TpdfDither dither_;
+  analysis::QualityAnalyzer analyzer_;
+  std::vector<float> buffer_;
+};
+
+json inputReport(io::AudioReader& reader) {
+  analysis::QualityAnalyzer a(reader.info().sampleRate, reader.info().channels);
+  std::vector<float> buf(static_cast<size_t>(4096) * reader.info().channels);
+  reader.rewind();
+  for (int64_t n; (n = reader.read(buf.data(), 4096)) > 0;) a.addFrames(buf.data(), n);
+  reader.rewind();
+  return analysis::toJson(a.finish());
+}
+
+}  // namespace
+
+json renderFile(const RenderRequest& req) {
+  const auto started = std::chrono::steady_clock::now();
+  io::AudioReader reader(req.inputPath);
+  const io::AudioInfo info = reader.info();
+  if (info.sampleRate < kMinSampleRate || info.sampleRate > kMaxSampleRate) {
+    throw RenderError("input '" + req.inputPath + "': sample rate " +
+                      std::to_string(info.sampleRate) + " Hz is outside the supported " +
+                      std::to_string(kMinSampleRate) + "–" + std::to_string(kMaxSampleRate) +
+                      " Hz; resample it first (e.g. sox in.wav -r 48000 out.wav)");
+  }
+
+  ParamSet params = req.preset.params;
+  if (req.targetLufs) params.set(ParamId::OutputTarget, *req.targetLufs);
+  if (req.ceilingDbtp) params.set(ParamId::OutputCeiling, *req.ceilingDbtp);
+
+  const json inputQuality = inputReport(reader);
+  if (inputQuality.value("has_nan_or_inf", false)) {
+    throw RenderError("input '" + req.inputPath +
+                      "': contains NaN or infinite samples; the file is corrupt");
+  }
+
+  FileSource source(reader);
+  TempFileFrameStore store;
+  FileSink sink(req, info.sampleRate);
+  const MixResult mix = runOfflineMix(source, params, store, sink, req.progress);
+  sink.commit();
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  json report;
+  report["engine_version"] = VOCALMIX_VERSION;
+  report["input_file"] = req.inputPath;
+  report["output_file"] = req.outputPath;
+  report["format"] = io::toString(req.format);
+  report["preset"] = req.preset.name;
+  report["params"] = Preset{req.preset.name, req.preset.description, params}.fullParamsJson();
+  report["target_lufs"] = params.get(ParamId::OutputTarget);
+  report["ceiling_dbtp"] = params.get(ParamId::OutputCeiling);
+  report["input"] = inputQuality;
+  report["input"]["container"] = info.container;
+  report["input"]["encoding"] = info.encoding;
+  report["output"] = analysis::toJson(sink.report());
+  report["gain_staging_db"] = mix.input.gainStagingDb;
+  report["input_vocal_lufs"] = mix.input.integratedLufs;
+  report["pre_normalisation_lufs"] = mix.preNormalisationLufs;
+  report["normalisation_db"] = mix.normalisationDb;
+  report["normalisation_tries"] = mix.normalisationTries;
+  report["delivered_lufs_before_dither"] = mix.deliveredLufs;
+  report["latency_compensated_frames"] = mix.latencyFrames;
+  report["noise_profile_bins"] = mix.input.noiseProfile.size();
+  report["notes"] = mix.notes;
+  report["duration_s"] = info.durationSeconds();
+  report["render_seconds"] = seconds;
+  report["realtime_factor"] = seconds > 0 ? info.durationSeconds() / seconds : 0.0;
+  return report;
+}
+
+json analyzeFile(const std::string& path) {
+  io::AudioReader reader(path);
+  json j = inputReport(reader);
+  j["file"] = path;
+  j["container"] = reader.info().container;
+  j["encoding"] = reader.info().encoding;
+  return j;
+}
+
+}  // namespace vocalmix::render

@@ -1,0 +1,41 @@
+// renderFile — the native delivery: read a file (libsndfile), run the offline mix, dither to
+// the output word length, write atomically (temp file + rename) and return the quality report.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "engine/preset.h"
+#include "io/audio_file.h"
+#include "render/offline_mix.h"
+
+namespace vocalmix::render {
+
+// A problem with the request or the input (bad file, bad preset, non-finite samples, …).
+struct RenderError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RenderRequest {
+  std::string inputPath;
+  std::string outputPath;
+  Preset preset;                       // values already include any --set overrides
+  std::optional<double> targetLufs;    // overrides the preset's output.target_lufs
+  std::optional<double> ceilingDbtp;   // overrides output.ceiling_dbtp
+  io::OutputFormat format = io::OutputFormat::Wav24;
+  Progress progress;
+};
+
+// The chain supports these rates; outside them the render refuses with a clear message.
+inline constexpr int kMinSampleRate = 22050;
+inline constexpr int kMaxSampleRate = 192000;
+
+// Throws RenderError / io::IoError / ParamError with a message naming the problem; on any
+// failure no output file is left behind.
+nlohmann::json renderFile(const RenderRequest& request);
+
+// The quality report of any file (`vocalmix analyze`).
+nlohmann::json analyzeFile(const std::string& path);
+
+}  // namespace vocalmix::render

@@ -86,6 +86,7 @@ void SmoothedBiquad::prepare(double sampleRate, FilterType type, double rampSeco
 void SmoothedBiquad::reset() {
   snapToTargets();
   filter_.reset();
+  idle_ = false;
 }
 
 void SmoothedBiquad::snapToTargets() {

@@ -68,6 +68,25 @@ class SmoothedBiquad {
     }
     return filter_.process(x);
   }
+  // Skips the filter for this sample when `idle` (its stage is settled off, or it is a settled
+  // 0 dB bell/shelf); entering idle clears the state so resuming is the same whatever the
+  // host's block size was. The decision is per sample, so output stays block-size invariant.
+  double processUnlessIdle(double x, bool idle) {
+    if (idle) {
+      if (!idle_) {
+        filter_.reset();
+        idle_ = true;
+      }
+      return x;
+    }
+    idle_ = false;
+    return process(x);
+  }
+  // A bell or shelf resting at 0 dB: mathematically the identity.
+  bool isNeutral() const {
+    return type_ != FilterType::LowPass && type_ != FilterType::HighPass &&
+           type_ != FilterType::BandPass && !gain_.isSmoothing() && gain_.current() == 0.0;
+  }
   const Biquad& filter() const { return filter_; }
 
  private:
@@ -78,6 +97,7 @@ class SmoothedBiquad {
   Smoothed freq_, q_, gain_;
   unsigned counter_ = 0;
   bool dirty_ = true;
+  bool idle_ = false;
 };
 
 }  // namespace vocalmix

@@ -99,15 +99,20 @@ void Saturation::reset() {
   mix_.snap(mix_.target());
   driveGain_ = dmath::dbToGain(drive_.current());
   makeup_ = makeupFor(drive_.current());
+  clearOversampler();
+  std::fill(std::begin(dry_), std::end(dry_), 0.0);
+  dryPos_ = 0;
+  idle_ = false;
+}
+
+void Saturation::clearOversampler() {
   std::fill(std::begin(upA_), std::end(upA_), 0.0);
   std::fill(std::begin(upB_), std::end(upB_), 0.0);
   std::fill(std::begin(downBPairs_), std::end(downBPairs_), 0.0);
   std::fill(std::begin(downBCentre_), std::end(downBCentre_), 0.0);
   std::fill(std::begin(downAPairs_), std::end(downAPairs_), 0.0);
   std::fill(std::begin(downACentre_), std::end(downACentre_), 0.0);
-  std::fill(std::begin(dry_), std::end(dry_), 0.0);
   posUpA_ = posUpB_ = posDownBPairs_ = posDownBCentre_ = posDownAPairs_ = posDownACentre_ = 0;
-  dryPos_ = 0;
 }
 
 void Saturation::setDrive(Decibels d) { drive_.setTarget(std::clamp(d.value, 0.0, 24.0)); }
@@ -152,10 +157,20 @@ void Saturation::process(double* x, int n) {
     }
     const double m = mix_.next();
     const double in = x[i];
-    const double wet = processSample(in) * makeup_;
     const double dry = dry_[dryPos_];
     dry_[dryPos_] = in;
     dryPos_ = dryPos_ + 1 == kLatency ? 0 : dryPos_ + 1;
+    if (m == 0.0 && !mix_.isSmoothing()) {
+      // Settled fully dry (the chain's bypass): the result is exactly the delayed input, so the
+      // oversampler is skipped; entering this state clears it (decided per sample, so the
+      // output does not depend on the host's block size).
+      if (!idle_) clearOversampler();
+      idle_ = true;
+      x[i] = dry;
+      continue;
+    }
+    idle_ = false;
+    const double wet = processSample(in) * makeup_;
     x[i] = (1.0 - m) * dry + m * wet;
   }
 }

@@ -44,6 +44,7 @@ class Saturation {
   static constexpr int kLatency = 2 * kPairsA + kPairsB - 2;
 
   double processSample(double x);
+  void clearOversampler();
   double makeupFor(double driveDb) const;
 
   double a_[kPairsA] = {};  // stage A odd-tap coefficients (the centre tap is 1/2)
@@ -59,6 +60,7 @@ class Saturation {
   int posDownAPairs_ = 0, posDownACentre_ = 0;
   double dry_[kLatency] = {};  // the dry path's matching delay
   int dryPos_ = 0;
+  bool idle_ = false;  // settled at mix 0: oversampler skipped
 
   Smoothed drive_, mix_;
   double driveGain_ = 1.0, makeup_ = 1.0;

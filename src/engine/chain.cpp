@@ -245,16 +245,21 @@ void Chain::processChunk(const float* inL, const float* inR, float* outL, float*
   dc_.process(x, n);
 
   // 2. High-pass (12 dB/oct, or two sections for 24) and the optional low-pass.
+  //    Filters whose output is not used (stage settled off, second section at 12 dB/oct) or
+  //    that are identities (EQ bands at 0 dB) are skipped sample by sample.
   std::copy(x, x + n, dry_.data());
   for (int i = 0; i < n; ++i) {
-    const double a = hpf1_.process(x[i]);
-    const double b = hpf2_.process(a);
+    const bool hpfOff = hpfMix_.w.current() == 0.0 && !hpfMix_.w.isSmoothing();
+    const double a = hpf1_.processUnlessIdle(x[i], hpfOff);
     const double s = slopeMix_.next();
+    const double b = hpf2_.processUnlessIdle(a, hpfOff || (s == 0.0 && !slopeMix_.isSmoothing()));
     x[i] = s == 1.0 ? b : s == 0.0 ? a : a + s * (b - a);
   }
   hpfMix_.apply(dry_.data(), x, n);
   std::copy(x, x + n, dry_.data());
-  for (int i = 0; i < n; ++i) x[i] = lpf_.process(x[i]);
+  for (int i = 0; i < n; ++i) {
+    x[i] = lpf_.processUnlessIdle(x[i], lpfMix_.w.current() == 0.0 && !lpfMix_.w.isSmoothing());
+  }
   lpfMix_.apply(dry_.data(), x, n);
 
   // 3. Denoiser (its bypass is a glide of the reduction to 0 dB) and expander.
@@ -271,7 +276,11 @@ void Chain::processChunk(const float* inL, const float* inR, float* outL, float*
   // 5. Parametric EQ.
   std::copy(x, x + n, dry_.data());
   for (int i = 0; i < n; ++i) {
-    x[i] = eqAir_.process(eqPresence_.process(eqMid_.process(eqMud_.process(eqLow_.process(x[i])))));
+    double y = x[i];
+    for (SmoothedBiquad* band : {&eqLow_, &eqMud_, &eqMid_, &eqPresence_, &eqAir_}) {
+      y = band->processUnlessIdle(y, band->isNeutral());
+    }
+    x[i] = y;
   }
   eqMix_.apply(dry_.data(), x, n);
 

@@ -15,41 +15,13 @@
 #include <iterator>
 
 #include "dsp/dmath.h"
+#include "dsp/halfband.h"
 
 namespace vocalmix {
 namespace {
 
 constexpr double kRampSeconds = 0.05;
 constexpr double kReferencePeak = 0.25;  // −12 dBFS keeps its peak level at any drive
-
-// Modified Bessel function of the first kind, order 0 (power series; converges fast for the
-// Kaiser β used here).
-double besselI0(double x) {
-  double sum = 1.0, term = 1.0;
-  for (int k = 1; k < 60; ++k) {
-    const double h = x / (2.0 * k);
-    term *= h * h;
-    sum += term;
-    if (term < sum * 1e-18) break;
-  }
-  return sum;
-}
-
-// Odd taps of a half-band low-pass: h[c ± d] = sinc(d/2)/2 · kaiser(d), d = 1, 3, 5, …
-// sin(π·d/2) = ±1 for odd d, so no trigonometry is needed. Scaled for exact unity DC gain.
-void designHalfband(double* a, int pairs, double beta) {
-  const double span = 2.0 * pairs;
-  double sum = 0.0;
-  for (int m = 1; m <= pairs; ++m) {
-    const double d = 2.0 * m - 1.0;
-    const double r = d / span;
-    const double w = besselI0(beta * std::sqrt(1.0 - r * r)) / besselI0(beta);
-    a[m - 1] = ((m & 1) ? 1.0 : -1.0) / (dmath::kPi * d) * w;
-    sum += a[m - 1];
-  }
-  for (int m = 0; m < pairs; ++m) a[m] *= 0.25 / sum;  // 1/2 + 2·Σa = 1
-}
-
 
 // Symmetric half-band sum over a contiguous window w[0 .. 2K−1] (oldest → newest). Four
 // partial sums in a fixed order: the same result everywhere, without one long add chain.

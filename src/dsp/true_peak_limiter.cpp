@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "dsp/dmath.h"
+#include "dsp/halfband.h"
 
 namespace vocalmix {
 namespace {
@@ -22,34 +23,12 @@ constexpr double kRampSeconds = 0.05;
 constexpr double kRefineGate = 0.9;  // a parabola through 4× samples lifts a peak ≤ 0.7 dB
 constexpr double kMaxLift = 1.25;
 
-double besselI0(double x) {
-  double sum = 1.0, term = 1.0;
-  for (int k = 1; k < 60; ++k) {
-    const double h = x / (2.0 * k);
-    term *= h * h;
-    sum += term;
-    if (term < sum * 1e-18) break;
-  }
-  return sum;
-}
-
-// Odd taps of a Kaiser-windowed half-band sinc (sin(π·d/2) = ±1 for odd d: no trigonometry),
-// scaled for exact unity DC gain; returns Σ|h| (×2 for the up-sampler's zero stuffing).
-double designHalfband(double* a, int pairs, double beta) {
-  const double span = 2.0 * pairs;
-  double sum = 0.0;
-  for (int m = 1; m <= pairs; ++m) {
-    const double d = 2.0 * m - 1.0;
-    const double r = d / span;
-    a[m - 1] = ((m & 1) ? 1.0 : -1.0) / (dmath::kPi * d) *
-               (besselI0(beta * std::sqrt(1.0 - r * r)) / besselI0(beta));
-    sum += a[m - 1];
-  }
+// Designs a half-band and returns Σ|h| of its polyphase branches (×2 for the up-sampler's zero
+// stuffing): the most a 4× value can exceed the largest input sample by.
+double designHalfbandL1(double* a, int pairs, double beta) {
+  designHalfband(a, pairs, beta);
   double l1 = 0.0;
-  for (int m = 0; m < pairs; ++m) {
-    a[m] *= 0.25 / sum;
-    l1 += 4.0 * std::fabs(a[m]);
-  }
+  for (int m = 0; m < pairs; ++m) l1 += 4.0 * std::fabs(a[m]);
   return l1;
 }
 
@@ -69,8 +48,8 @@ double refine(double a, double b, double c) {
 
 TruePeakLimiter::TruePeakLimiter() {
   ceilingDb_.snap(-1.0);
-  const double l1 = designHalfband(coef1_, kPairs1, 6.0);
-  const double l2 = designHalfband(coef2_, kPairs2, 8.0);
+  const double l1 = designHalfbandL1(coef1_, kPairs1, 6.0);
+  const double l2 = designHalfbandL1(coef2_, kPairs2, 8.0);
   interpolationBound_ = std::max(1.0, l1) * std::max(1.0, l2);
 }
 

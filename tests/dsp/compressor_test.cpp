@@ -2,6 +2,8 @@
 // (2012), eq. (4) — checked at hand-computed points, then against steady sines (±0.25 dB) —
 // and the detector's time constant (a step reaches 1 − 1/e of its travel in τ, ±30 %).
 #include <catch2/catch.hpp>
+
+#include "dsp/test_signals.h"
 #include <cmath>
 #include <vector>
 
@@ -10,28 +12,10 @@
 using namespace vocalmix;
 using namespace vocalmix::literals;
 
+using namespace vocalmix::test;
+
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-constexpr double kFs = 48000.0;
-
-double toneAmplitude(const std::vector<double>& x, int start, int len, double f) {
-  double re = 0, im = 0;
-  for (int n = start; n < start + len; ++n) {
-    re += x[n] * std::cos(2 * kPi * f * n / kFs);
-    im += x[n] * std::sin(2 * kPi * f * n / kFs);
-  }
-  return 2.0 * std::sqrt(re * re + im * im) / len;
-}
-
-double db(double g) { return 20 * std::log10(g); }
-
-std::vector<double> sine(double peakDb, double f, int len) {
-  std::vector<double> x(len);
-  const double a = std::pow(10.0, peakDb / 20);
-  for (int n = 0; n < len; ++n) x[n] = a * std::sin(2 * kPi * f * n / kFs);
-  return x;
-}
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 // (analytic |H| at 1 kHz is −0.0004 dB). Tolerances: |mean| < 1e-4 over the last second,
 // 1 kHz amplitude within ±0.05 dB; block splits bit-identical; silence stays exact zeros.
 #include <catch2/catch.hpp>
+
+#include "dsp/test_signals.h"
 #include <cmath>
 #include <vector>
 
@@ -9,20 +11,10 @@
 
 using namespace vocalmix;
 
+using namespace vocalmix::test;
+
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-constexpr double kFs = 48000.0;
-
-// Amplitude of the f Hz component over [start, start+len) (len whole periods of f).
-double toneAmplitude(const std::vector<double>& x, int start, int len, double f) {
-  double re = 0, im = 0;
-  for (int n = start; n < start + len; ++n) {
-    re += x[n] * std::cos(2 * kPi * f * n / kFs);
-    im += x[n] * std::sin(2 * kPi * f * n / kFs);
-  }
-  return 2.0 * std::sqrt(re * re + im * im) / len;
-}
 
 std::vector<double> runBlocks(std::vector<double> x, int block) {
   DcBlocker dc;

@@ -3,6 +3,8 @@
 // |g + (1 − g)·LP(f)|, LP the 2nd-order low-pass at 0.7·f, Q 0.5 (evaluated here with std::
 // complex from the RBJ formulas), ±0.1 dB, and (c) a 300 Hz tone unchanged, ±0.1 dB.
 #include <catch2/catch.hpp>
+
+#include "dsp/test_signals.h"
 #include <cmath>
 #include <complex>
 #include <vector>
@@ -12,21 +14,10 @@
 using namespace vocalmix;
 using namespace vocalmix::literals;
 
+using namespace vocalmix::test;
+
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-constexpr double kFs = 48000.0;
-
-double toneAmplitude(const std::vector<double>& x, int start, int len, double f) {
-  double re = 0, im = 0;
-  for (int n = start; n < start + len; ++n) {
-    re += x[n] * std::cos(2 * kPi * f * n / kFs);
-    im += x[n] * std::sin(2 * kPi * f * n / kFs);
-  }
-  return 2.0 * std::sqrt(re * re + im * im) / len;
-}
-
-double db(double g) { return 20 * std::log10(g); }
 
 // RBJ 2nd-order low-pass response at f, written out independently.
 std::complex<double> lowPass(double f0, double q, double f) {

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "dsp/test_signals.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -16,31 +18,18 @@
 using namespace vocalmix;
 using namespace vocalmix::literals;
 
+using namespace vocalmix::test;
+
 namespace {
 
-constexpr double kFs = 48000.0;
-
-struct Stereo {
-  std::vector<double> l, r;
-};
-
-Stereo run(Reverb& rv, const std::vector<double>& in, int block) {
-  Stereo out{std::vector<double>(in.size()), std::vector<double>(in.size())};
-  for (size_t i = 0; i < in.size(); i += block) {
-    const int n = static_cast<int>(std::min<size_t>(block, in.size() - i));
-    rv.process(in.data() + i, out.l.data() + i, out.r.data() + i, n);
-  }
-  return out;
-}
-
 std::vector<double> noise(size_t n, double amplitude, uint32_t seed = 4242) {
-  std::vector<double> v(n);
-  for (double& x : v) {
-    seed = seed * 1664525u + 1013904223u;
-    x = amplitude * ((seed >> 8) / 8388608.0 - 1.0);
-  }
-  return v;
+  return uniformNoise(n, amplitude, seed);
 }
+template <typename Effect>
+Stereo run(Effect& fx, const std::vector<double>& in, int block) {
+  return runSend(fx, in, block);
+}
+
 
 // RT60 from the impulse response: Schroeder backward integration of the energy, least-squares
 // line through the decay curve between −5 and −35 dB (T30), extrapolated to −60 dB.

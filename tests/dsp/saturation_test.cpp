@@ -5,6 +5,8 @@
 // so the alias products are the components at 1, 3, …, 23 kHz except 11 kHz, measured by exact
 // whole-period projection over 1 s; they must be ≥ 40 dB below the fundamental.
 #include <catch2/catch.hpp>
+
+#include "dsp/test_signals.h"
 #include <cmath>
 #include <vector>
 
@@ -13,28 +15,10 @@
 using namespace vocalmix;
 using namespace vocalmix::literals;
 
+using namespace vocalmix::test;
+
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-constexpr double kFs = 48000.0;
-
-double toneAmplitude(const std::vector<double>& x, int start, int len, double f) {
-  double re = 0, im = 0;
-  for (int n = start; n < start + len; ++n) {
-    re += x[n] * std::cos(2 * kPi * f * n / kFs);
-    im += x[n] * std::sin(2 * kPi * f * n / kFs);
-  }
-  return 2.0 * std::sqrt(re * re + im * im) / len;
-}
-
-double db(double g) { return 20 * std::log10(g); }
-
-std::vector<double> sine(double peakDb, double f, int len) {
-  std::vector<double> x(len);
-  const double a = std::pow(10.0, peakDb / 20);
-  for (int n = 0; n < len; ++n) x[n] = a * std::sin(2 * kPi * f * n / kFs);
-  return x;
-}
 
 std::vector<double> run(std::vector<double> x, double driveDb, double mix, int block = 480) {
   Saturation s;

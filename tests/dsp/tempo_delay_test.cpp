@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "dsp/test_signals.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -16,32 +18,18 @@
 using namespace vocalmix;
 using namespace vocalmix::literals;
 
+using namespace vocalmix::test;
+
 namespace {
 
-constexpr double kFs = 48000.0;
-
-struct Stereo {
-  std::vector<double> l, r;
-};
-
-// Runs the delay over `in` in blocks of `block` (the last one shorter).
-Stereo run(TempoDelay& d, const std::vector<double>& in, int block) {
-  Stereo out{std::vector<double>(in.size()), std::vector<double>(in.size())};
-  for (size_t i = 0; i < in.size(); i += block) {
-    const int n = static_cast<int>(std::min<size_t>(block, in.size() - i));
-    d.process(in.data() + i, out.l.data() + i, out.r.data() + i, n);
-  }
-  return out;
-}
-
 std::vector<double> noise(size_t n, double amplitude, uint32_t seed = 12345) {
-  std::vector<double> v(n);
-  for (double& x : v) {
-    seed = seed * 1664525u + 1013904223u;
-    x = amplitude * ((seed >> 8) / 8388608.0 - 1.0);
-  }
-  return v;
+  return uniformNoise(n, amplitude, seed);
 }
+template <typename Effect>
+Stereo run(Effect& fx, const std::vector<double>& in, int block) {
+  return runSend(fx, in, block);
+}
+
 
 // |DFT| at one frequency over [begin, end): enough to compare echoes at a frequency where the
 // loop filters have a known analytic gain.

@@ -1,18 +1,13 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and renders a demo: a raw-sounding test vocal (recorded
-# speech with noise, hum and an unbalanced stereo image) mixed with every bundled preset into
-# out/. (When the server lands, this starts it on http://127.0.0.1:8080 instead.)
+# Installs what is missing, builds native + WASM, and starts vocalmix on
+# http://127.0.0.1:8080 (embedded local storage in data/). Ctrl-C stops it.
+#   scripts/run.sh [--port N] [--data DIR] [other vocalmix-server options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-mkdir -p out
-build/bin/make_test_vocal out/raw_vocal.wav 30
-echo "input: out/raw_vocal.wav"
-build/bin/vocalmix analyze out/raw_vocal.wav
-for preset in $(build/bin/vocalmix presets | awk '{print $1}'); do
-  build/bin/vocalmix render out/raw_vocal.wav -p "$preset" -o "out/${preset}.wav" \
-    --report "out/${preset}.json"
-done
+scripts/build-wasm.sh >/dev/null
 echo
-echo "Rendered into $(pwd)/out/: raw_vocal.wav (input) and one WAV + JSON report per preset."
+echo "  vocalmix is starting: open http://127.0.0.1:8080 in your browser"
+echo
+exec build/bin/vocalmix-server "$@"   # defaults: --host 127.0.0.1 --port 8080 --data data

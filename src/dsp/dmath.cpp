@@ -3,9 +3,9 @@
 // evaluated by Horner, truncated where the next term is below 1e-17 relative.
 #include "dsp/dmath.h"
 
-#include <bit>
 #include <cmath>  // only floor/fabs/sqrt/isnan/isinf: exact IEEE operations, not libm kernels
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 namespace vocalmix::dmath {
@@ -19,9 +19,18 @@ constexpr double kPio2Mid = 6.07710050650619224932e-11;
 constexpr double kPio2Lo = 2.02226624879595063154e-21;
 constexpr double kTwoOverPi = 6.36619772367581382433e-01;
 
+// std::bit_cast, which the libc++ of emscripten 3.1.6 lacks.
+template <typename To, typename From>
+To bitCast(const From& from) {
+  static_assert(sizeof(To) == sizeof(From));
+  To to;
+  std::memcpy(&to, &from, sizeof to);
+  return to;
+}
+
 // 2^k for integer k in the normal range, built from the exponent bits.
 double twoPow(int k) {
-  return std::bit_cast<double>(static_cast<uint64_t>(k + 1023) << 52);
+  return bitCast<double>(static_cast<uint64_t>(k + 1023) << 52);
 }
 
 // e^r for |r| <= 0.35: Taylor to r^14 (next term < 4e-18).
@@ -111,14 +120,14 @@ double log(double x) {
   if (std::isnan(x) || x < 0.0) return std::numeric_limits<double>::quiet_NaN();
   if (x == 0.0) return -std::numeric_limits<double>::infinity();
   if (std::isinf(x)) return x;
-  uint64_t bits = std::bit_cast<uint64_t>(x);
+  uint64_t bits = bitCast<uint64_t>(x);
   int e = static_cast<int>((bits >> 52) & 0x7ff);
   if (e == 0) {  // subnormal: normalise exactly by 2^54
-    bits = std::bit_cast<uint64_t>(x * 18014398509481984.0);
+    bits = bitCast<uint64_t>(x * 18014398509481984.0);
     e = static_cast<int>((bits >> 52) & 0x7ff) - 54;
   }
   e -= 1023;
-  double m = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+  double m = bitCast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
   if (m > 1.4142135623730951) {
     m *= 0.5;
     ++e;

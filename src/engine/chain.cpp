@@ -85,6 +85,7 @@ void Chain::prepare(double sampleRate, const ParamSet& params, bool withOutputSt
   delay_.prepare(sampleRate, kChunk);
   reverb_.prepare(sampleRate, kChunk);
   output_.prepare(sampleRate, kChunk);
+  outputMeter_.prepare(sampleRate, kChunk);
 
   setInputGainDb(inputGainDb_);
   params_ = params;
@@ -109,6 +110,7 @@ void Chain::reset() {
   delay_.reset();
   reverb_.reset();
   output_.reset();
+  outputMeter_.reset();
   meters_ = ChainMeters{};
 }
 
@@ -214,6 +216,12 @@ void Chain::pushParam(ParamId id) {
     case P::OutputCeiling: output_.setCeilingDbtp(v); break;
     case P::Count: break;
   }
+}
+
+ChainMeters Chain::takeMeters() {
+  ChainMeters m = meters_;
+  meters_.truePeakDb = -200.0;
+  return m;
 }
 
 int Chain::latency() const {
@@ -335,6 +343,11 @@ void Chain::processChunk(const float* inL, const float* inR, float* outL, float*
   meters_.compressorGrDb = compressor_.gainReductionDb();
   meters_.levelerGrDb = leveler_.gainReductionDb();
   meters_.limiterGrDb = output_.limiterReductionDb();
+  if (metering_) {
+    outputMeter_.process(outL_.data(), outR_.data(), n);
+    meters_.shortTermLufs = outputMeter_.shortTermLufs();
+    meters_.truePeakDb = std::max(meters_.truePeakDb, outputMeter_.takeTruePeakDb());
+  }
 }
 
 }  // namespace vocalmix

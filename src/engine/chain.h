@@ -18,6 +18,7 @@
 #include "dsp/de_esser.h"
 #include "dsp/denoiser.h"
 #include "dsp/downward_expander.h"
+#include "dsp/output_meter.h"
 #include "dsp/reverb.h"
 #include "dsp/saturation.h"
 #include "dsp/smoothed.h"
@@ -35,6 +36,8 @@ struct ChainMeters {
   double compressorGrDb = 0;
   double levelerGrDb = 0;
   double limiterGrDb = 0;
+  double shortTermLufs = -200;  // output, 3 s window (only with metering on)
+  double truePeakDb = -200;     // output, highest since the last takeMeters() (metering on)
 };
 
 class Chain {
@@ -67,6 +70,11 @@ class Chain {
   int latency() const;
   double sampleRate() const { return sampleRate_; }
   const ChainMeters& meters() const { return meters_; }
+  // The meters, restarting the true-peak hold (for a UI polling ~20×/s).
+  ChainMeters takeMeters();
+  // Output loudness and true-peak metering for the live preview (off by default: the render
+  // measures its result with libebur128 instead). Costs ~30 ns per frame when on.
+  void setMetering(bool on) { metering_ = on; }
 
  private:
   // Crossfade between a stage's input and output: exactly the input at 0, exactly the output
@@ -99,6 +107,8 @@ class Chain {
   TempoDelay delay_;
   Reverb reverb_;
   OutputStage output_;
+  OutputMeter outputMeter_;
+  bool metering_ = false;
 
   std::array<double, kChunk> mono_{}, dry_{}, stage2_{}, send_{}, wetL_{}, wetR_{}, outL_{}, outR_{};
   ChainMeters meters_;

@@ -152,6 +152,7 @@ double mixIntoStore(FrameSource& source, const ParamSet& params, const InputAnal
   chain.prepare(source.sampleRate(), params, /*withOutputStage=*/false);
   chain.setInputGainDb(input.gainStagingDb);
   if (!input.noiseProfile.empty()) chain.setNoiseProfile(input.noiseProfile);
+  chain.reset();  // start at the staged gain, not gliding up to it
   latency = chain.latency();
   ChannelFolder in(source);
   in.rewind();

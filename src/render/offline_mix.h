@@ -19,6 +19,10 @@ namespace vocalmix::render {
 // The level the vocal is brought to before the chain, so presets behave the same for quiet and
 // loud recordings (integrated loudness of the centred vocal, BS.1770).
 inline constexpr double kReferenceLufs = -20.0;
+// The chain supports these rates; outside them a render refuses with a clear message (the
+// native render and the WASM renderOffline check the same numbers).
+inline constexpr int kMinSampleRate = 22050;
+inline constexpr int kMaxSampleRate = 192000;
 // The normalisation gain is refined until the limited output is this close to the target.
 inline constexpr double kLoudnessTolerance = 0.05;
 inline constexpr int kMaxNormalisationTries = 8;

@@ -27,10 +27,6 @@ struct RenderRequest {
   Progress progress;
 };
 
-// The chain supports these rates; outside them the render refuses with a clear message.
-inline constexpr int kMinSampleRate = 22050;
-inline constexpr int kMaxSampleRate = 192000;
-
 // Throws RenderError / io::IoError / ParamError with a message naming the problem; on any
 // failure no output file is left behind.
 nlohmann::json renderFile(const RenderRequest& request);

@@ -2,6 +2,7 @@
 // the problem and no output file; odd but valid input gets a finite output or a clear error.
 #include <sndfile.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -33,8 +34,9 @@ Result runCli(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+// One directory per test process: CTest runs the test cases in parallel processes.
 std::string dir() {
-  const std::string d = std::string(VOCALMIX_TEST_TMP) + "/cli";
+  const std::string d = std::string(VOCALMIX_TEST_TMP) + "/cli-" + std::to_string(getpid());
   fs::create_directories(d);
   return d;
 }

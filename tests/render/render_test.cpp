@@ -3,6 +3,8 @@
 // libebur128, BS.1770), true peak <= ceiling (BS.1770 4× oversampling), noise-to-voice at
 // least 6 dB better than the input's, balance within 1 dB, mid/side >= 10 dB, |DC| < 1e-4,
 // byte-identical reruns, sample rate kept.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -28,8 +30,10 @@ std::string testVocalFile(int rate) {
     o.sampleRate = rate;
     o.seconds = 24.0;
     o.pauseSeconds = 1.2;
-    testing::writeTestVocal(path + ".part", o);
-    fs::rename(path + ".part", path);
+    // Written under a per-process name and renamed: test cases run in parallel processes.
+    const std::string part = path + ".part-" + std::to_string(getpid());
+    testing::writeTestVocal(part, o);
+    fs::rename(part, path);
   }
   return path;
 }

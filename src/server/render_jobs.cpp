@@ -1,0 +1,125 @@
+#include "server/render_jobs.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "render/render_file.h"
+
+namespace vocalmix::server {
+
+using nlohmann::json;
+
+namespace {
+double nowSeconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+RenderJobs::RenderJobs(Store& store, int workers, size_t maxQueued)
+    : store_(store), maxQueued_(maxQueued) {
+  // Jobs a previous process left queued or running are pure functions of their stored
+  // request: run them again rather than lose them.
+  std::vector<json> pending;
+  for (auto& r : store_.allRenders()) {
+    const std::string status = r.value("status", "");
+    if (status == "queued" || status == "running") pending.push_back(r);
+  }
+  std::sort(pending.begin(), pending.end(), [](const json& a, const json& b) {
+    return a.value("created_at", 0.0) < b.value("created_at", 0.0);
+  });
+  for (auto& r : pending) {
+    r["status"] = "queued";
+    r["progress"] = 0.0;
+    r["resumed_after_restart"] = true;
+    store_.saveRender(r);
+    queue_.push_back(r["id"].get<std::string>());
+  }
+  for (int i = 0; i < std::max(1, workers); ++i) workers_.emplace_back([this] { work(); });
+}
+
+RenderJobs::~RenderJobs() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+std::optional<json> RenderJobs::submit(json job) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (queue_.size() >= maxQueued_) return std::nullopt;
+  job["id"] = randomId();
+  job["status"] = "queued";
+  job["progress"] = 0.0;
+  job["created_at"] = nowSeconds();
+  store_.saveRender(job);
+  queue_.push_back(job["id"].get<std::string>());
+  wake_.notify_one();
+  return job;
+}
+
+std::optional<json> RenderJobs::status(const std::string& id) const {
+  auto record = store_.render(id);
+  if (!record) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = progress_.find(id); it != progress_.end() && (*record)["status"] == "running") {
+    (*record)["progress"] = it->second;
+  }
+  return record;
+}
+
+void RenderJobs::work() {
+  for (;;) {
+    std::string id;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      id = queue_.front();
+      queue_.pop_front();
+      progress_[id] = 0.0;
+    }
+    if (auto record = store_.render(id)) run(*record);
+    std::lock_guard<std::mutex> lock(mutex_);
+    progress_.erase(id);
+  }
+}
+
+void RenderJobs::run(json record) {
+  const std::string id = record["id"];
+  record["status"] = "running";
+  record["started_at"] = nowSeconds();
+  store_.saveRender(record);
+  try {
+    const auto upload = store_.upload(record["upload"].get<std::string>());
+    if (!upload) throw std::runtime_error("the upload no longer exists");
+    render::RenderRequest req;
+    req.inputPath = store_.blobPath((*upload)["sha256"].get<std::string>()).string();
+    req.preset = Preset::fromJson(record["preset"], "render " + id);
+    if (record.contains("target_lufs")) req.targetLufs = record["target_lufs"].get<double>();
+    if (record.contains("ceiling_dbtp")) req.ceilingDbtp = record["ceiling_dbtp"].get<double>();
+    req.format = io::parseOutputFormat(record["format"].get<std::string>());
+    const std::string ext = req.format == io::OutputFormat::Flac ? "flac" : "wav";
+    req.outputPath = store_.renderFile(id, ext).string();
+    req.progress = [this, id](double fraction, const std::string&) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      progress_[id] = fraction;
+    };
+    json report = render::renderFile(req);
+    report.erase("input_file");  // server paths are not the client's business
+    report.erase("output_file");
+    record["report"] = report;
+    record["file"] = id + "." + ext;
+    record["status"] = "done";
+    record["progress"] = 1.0;
+  } catch (const std::exception& e) {
+    record["status"] = "failed";
+    record["error"] = {{"code", "render_failed"}, {"message", e.what()}};
+  }
+  record["finished_at"] = nowSeconds();
+  store_.saveRender(record);
+}
+
+}  // namespace vocalmix::server

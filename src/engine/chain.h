@@ -110,7 +110,7 @@ class Chain {
   OutputMeter outputMeter_;
   bool metering_ = false;
 
-  std::array<double, kChunk> mono_{}, dry_{}, stage2_{}, send_{}, wetL_{}, wetR_{}, outL_{}, outR_{};
+  std::array<double, kChunk> mono_{}, dry_{}, send_{}, wetL_{}, wetR_{}, outL_{}, outR_{};
   ChainMeters meters_;
 };
 

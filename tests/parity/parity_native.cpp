@@ -4,12 +4,15 @@
 //
 //   parity_native chain --in IN.f32 --channels 1|2 --rate HZ --out OUT.f32 --preset NAME
 //                       [--block 4096] [--analyse] [--output-gain-db DB]
-//                       [--event FRAME:preset:NAME] [--event FRAME:set:ID=VALUE] ...
+//                       [--event FRAME:preset:NAME] [--event FRAME:values:NAME]
+//                       [--event FRAME:set:ID=VALUE] ...
 //     IN.f32: interleaved float32 frames (raw, little-endian). Mono input is processed with
 //     inR = nullptr. OUT.f32: interleaved stereo float32, as many frames as the input.
 //     Sequence: prepare(rate, defaults) → applyParams(preset) → [analyseInput → input gain +
 //     noise profile] → output gain → reset() → process in blocks; an event is applied before
-//     the block that starts at FRAME (FRAME must be a multiple of the block size).
+//     the block that starts at FRAME (FRAME must be a multiple of the block size). "preset"
+//     is applyParams (changed parameters only); "values" sets every parameter by index, as the
+//     AudioWorklet's 'values' message does.
 //     Prints one JSON line: {"frames":…, "latency":…, "gain_staging_db":…, "noise_bins":…}.
 //
 //   parity_native decode --wav FILE --out OUT.f32
@@ -82,6 +85,11 @@ class MemorySource : public render::FrameSource {
 void applyEvent(Chain& chain, const Event& e) {
   if (e.kind == "preset") {
     chain.applyParams(bundledPreset(e.arg).params);
+  } else if (e.kind == "values") {
+    // Every parameter by index, unchanged ones too: what the AudioWorklet's 'values' message
+    // does (web/engine/processor.mjs), as opposed to applyParams, which skips unchanged ones.
+    const ParamSet p = bundledPreset(e.arg).params;
+    for (int i = 0; i < kParamCount; ++i) chain.setParam(static_cast<ParamId>(i), p.get(static_cast<ParamId>(i)));
   } else if (e.kind == "set") {
     const auto eq = e.arg.find('=');
     if (eq == std::string::npos) throw std::runtime_error("bad --event set: " + e.arg);

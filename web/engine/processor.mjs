@@ -39,6 +39,8 @@ class VocalmixProcessor extends AudioWorkletProcessor {
           break;
         case 'outputGain': this.engine.setOutputGainDb(msg.db); break;
         case 'reset': this.engine.reset(); break;
+        // A round trip: every message sent before the ping has been applied when 'pong' arrives.
+        case 'ping': this.port.postMessage({ type: 'pong', id: msg.id }); break;
         default: break;
       }
     } catch (err) {

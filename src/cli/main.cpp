@@ -92,6 +92,8 @@ int main(int argc, char** argv) {
   render->add_option("input", in, "Vocal file (WAV, AIFF, FLAC, OGG, …)")->required();
   render->add_option("-p,--preset", presetArg, "Bundled preset name or path to a preset JSON")->required();
   render->add_option("-o,--output", out, "Output file")->required();
+  std::string beat;
+  render->add_option("--beat", beat, "Instrumental to mix under the vocal (any rate; the mix runs at the vocal's)");
   render->add_option("--set", sets, "Override a parameter: ID=VALUE (repeatable)");
   render->add_option("--target-lufs", target, "Integrated loudness target (default: the preset's)");
   render->add_option("--ceiling", ceiling, "True-peak ceiling in dBTP (default -1)");
@@ -120,6 +122,7 @@ int main(int argc, char** argv) {
       render::RenderRequest req;
       req.inputPath = in;
       req.outputPath = out;
+      req.beatPath = beat;
       req.preset = resolvePreset(presetArg);
       for (const auto& s : sets) setParamFromAssignment(req.preset.params, s);
       req.targetLufs = target;

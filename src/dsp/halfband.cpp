@@ -5,10 +5,8 @@
 #include "dsp/dmath.h"
 
 namespace vocalmix {
-namespace {
 
-// Modified Bessel function of the first kind, order 0 (power series; converges fast for the
-// Kaiser β used here).
+// Power series; converges fast for the Kaiser β values used here (≤ 10).
 double besselI0(double x) {
   double sum = 1.0, term = 1.0;
   for (int k = 1; k < 60; ++k) {
@@ -19,8 +17,6 @@ double besselI0(double x) {
   }
   return sum;
 }
-
-}  // namespace
 
 void designHalfband(double* a, int pairs, double beta) {
   const double span = 2.0 * pairs;

@@ -9,4 +9,7 @@ namespace vocalmix {
 // unity gain at DC (1/2 + 2·Σ = 1). kaiserBeta trades stop-band depth for transition width.
 void designHalfband(double* oddTaps, int pairs, double kaiserBeta);
 
+// Modified Bessel function of the first kind, order 0 (for Kaiser windows).
+double besselI0(double x);
+
 }  // namespace vocalmix

@@ -49,7 +49,7 @@ void Chain::StageMix::apply(const double* dry, double* wet, int n) {
 void Chain::prepare(double sampleRate, const ParamSet& params, bool withOutputStage) {
   sampleRate_ = sampleRate;
   withOutputStage_ = withOutputStage;
-  for (Smoothed* s : {&inputGain_, &slopeMix_, &delaySend_, &reverbSend_}) {
+  for (Smoothed* s : {&inputGain_, &slopeMix_, &delaySend_, &reverbSend_, &beatBalance_}) {
     s->prepare(sampleRate, kGlideSeconds);
   }
   for (StageMix* m : {&hpfMix_, &lpfMix_, &expanderMix_, &deEsserMix_, &eqMix_, &compMix_,
@@ -86,6 +86,9 @@ void Chain::prepare(double sampleRate, const ParamSet& params, bool withOutputSt
   reverb_.prepare(sampleRate, kChunk);
   output_.prepare(sampleRate, kChunk);
   outputMeter_.prepare(sampleRate, kChunk);
+  ducker_.prepare(sampleRate, kChunk);
+  beatDelayLength_ = denoiser_.latency() + saturation_.latency();
+  beatDelay_.assign(2 * static_cast<size_t>(std::max(1, beatDelayLength_)), 0.0f);
 
   setInputGainDb(inputGainDb_);
   params_ = params;
@@ -111,11 +114,14 @@ void Chain::reset() {
   reverb_.reset();
   output_.reset();
   outputMeter_.reset();
+  ducker_.reset();
+  std::fill(beatDelay_.begin(), beatDelay_.end(), 0.0f);
+  beatDelayPos_ = 0;
   meters_ = ChainMeters{};
 }
 
 void Chain::snapAll() {
-  for (Smoothed* s : {&inputGain_, &slopeMix_, &delaySend_, &reverbSend_}) {
+  for (Smoothed* s : {&inputGain_, &slopeMix_, &delaySend_, &reverbSend_, &beatBalance_}) {
     s->snap(s->target());
   }
   for (StageMix* m : {&hpfMix_, &lpfMix_, &expanderMix_, &deEsserMix_, &eqMix_, &compMix_,
@@ -212,6 +218,8 @@ void Chain::pushParam(ParamId id) {
     case P::ReverbDecay: reverb_.setDecay(Seconds{v}); break;
     case P::ReverbDamping: reverb_.setDamping(Hz{v}); break;
     case P::ReverbHighPass: reverb_.setHighPass(Hz{v}); break;
+    case P::BeatBalance: beatBalance_.setTarget(v); break;
+    case P::BeatDuck: ducker_.setDepth(Decibels{v}); break;
     case P::OutputTarget: break;  // used by the render's loudness normalisation
     case P::OutputCeiling: output_.setCeilingDbtp(v); break;
     case P::Count: break;
@@ -228,17 +236,39 @@ int Chain::latency() const {
   return denoiser_.latency() + saturation_.latency() + (withOutputStage_ ? output_.latency() : 0);
 }
 
-void Chain::process(const float* inL, const float* inR, float* outL, float* outR, int n) {
+void Chain::process(const float* inL, const float* inR, const float* beatL, const float* beatR,
+                    float* outL, float* outR, int n) {
   if (inR == nullptr) inR = inL;
+  if (beatR == nullptr) beatR = beatL;
   meters_.inputPeakDb = meters_.outputPeakDb = -400.0;
   for (int done = 0; done < n;) {
     const int m = std::min(kChunk, n - done);
-    processChunk(inL + done, inR + done, outL + done, outR + done, m);
+    processChunk(inL + done, inR + done, beatL ? beatL + done : nullptr,
+                 beatR ? beatR + done : nullptr, outL + done, outR + done, m);
     done += m;
   }
 }
 
-void Chain::processChunk(const float* inL, const float* inR, float* outL, float* outR, int n) {
+// 9. The beat: delayed to line up with the processed vocal (whose latency is the denoiser's
+//    and the saturation's), staged, balanced, ducked under the vocal (mono_ holds the vocal
+//    after saturation), added to the mix.
+void Chain::mixBeat(const float* beatL, const float* beatR, int n) {
+  ducker_.process(mono_.data(), duck_.data(), n);
+  for (int i = 0; i < n; ++i) {
+    float* slot = &beatDelay_[2 * static_cast<size_t>(beatDelayPos_)];
+    const double bl = beatDelayLength_ > 0 ? slot[0] : beatL[i];
+    const double br = beatDelayLength_ > 0 ? slot[1] : beatR[i];
+    slot[0] = std::isfinite(beatL[i]) ? beatL[i] : 0.0f;
+    slot[1] = std::isfinite(beatR[i]) ? beatR[i] : 0.0f;
+    if (++beatDelayPos_ >= beatDelayLength_) beatDelayPos_ = 0;
+    const double g = dmath::dbToGain(beatGainDb_ - beatBalance_.next() + duck_[i]);
+    outL_[i] += g * bl;
+    outR_[i] += g * br;
+  }
+}
+
+void Chain::processChunk(const float* inL, const float* inR, const float* beatL,
+                         const float* beatR, float* outL, float* outR, int n) {
   double* x = mono_.data();
   double inPeak = 0.0;
 
@@ -317,6 +347,8 @@ void Chain::processChunk(const float* inL, const float* inR, float* outL, float*
     outL_[i] += wetL_[i];
     outR_[i] += wetR_[i];
   }
+
+  if (beatL != nullptr) mixBeat(beatL, beatR, n);
 
   // 10. Output: loudness-normalisation gain, then the true-peak limiter. The chain's result is
   //     rounded to float first, exactly as the offline render stores it before its own output

@@ -20,6 +20,7 @@
 #include "dsp/downward_expander.h"
 #include "dsp/output_meter.h"
 #include "dsp/reverb.h"
+#include "dsp/sidechain_ducker.h"
 #include "dsp/saturation.h"
 #include "dsp/smoothed.h"
 #include "dsp/tempo_delay.h"
@@ -66,7 +67,17 @@ class Chain {
   int noiseProfileFftSize() const { return denoiser_.fftSize(); }
 
   // inR may be null for mono input (or equal inL). Any n >= 0. Never allocates or throws.
-  void process(const float* inL, const float* inR, float* outL, float* outR, int n);
+  void process(const float* inL, const float* inR, float* outL, float* outR, int n) {
+    process(inL, inR, nullptr, nullptr, outL, outR, n);
+  }
+  // With an instrumental (beat) under the vocal: the beat, already at the chain's rate, is
+  // delayed to line up with the processed vocal, set by the whole-file beat gain and the
+  // vocal-over-beat balance, ducked under the vocal, and mixed in before the output stage, so
+  // normalisation and the limiter act on the full mix. beatL null = no beat.
+  void process(const float* inL, const float* inR, const float* beatL, const float* beatR,
+               float* outL, float* outR, int n);
+  // Whole-file decision: brings the beat to the reference level (quantised like the others).
+  void setBeatGainDb(double db) { beatGainDb_ = db; }
   int latency() const;
   double sampleRate() const { return sampleRate_; }
   const ChainMeters& meters() const { return meters_; }
@@ -84,14 +95,20 @@ class Chain {
     void apply(const double* dry, double* wet, int n);
   };
 
-  void processChunk(const float* inL, const float* inR, float* outL, float* outR, int n);
+  void processChunk(const float* inL, const float* inR, const float* beatL, const float* beatR,
+                    float* outL, float* outR, int n);
+  void mixBeat(const float* beatL, const float* beatR, int n);
   void pushParam(ParamId id);
   void snapAll();
 
   double sampleRate_ = 48000.0;
   ParamSet params_;
 
-  Smoothed inputGain_, slopeMix_, delaySend_, reverbSend_;
+  Smoothed inputGain_, slopeMix_, delaySend_, reverbSend_, beatBalance_;
+  double beatGainDb_ = 0.0;
+  SidechainDucker ducker_;
+  std::vector<float> beatDelay_;  // stereo ring: the beat waits for the vocal's latency
+  int beatDelayLength_ = 0, beatDelayPos_ = 0;
   double inputGainDb_ = 0.0;
   bool withOutputStage_ = true;
   StageMix hpfMix_, lpfMix_, expanderMix_, deEsserMix_, eqMix_, compMix_, levelerMix_;
@@ -110,7 +127,7 @@ class Chain {
   OutputMeter outputMeter_;
   bool metering_ = false;
 
-  std::array<double, kChunk> mono_{}, dry_{}, send_{}, wetL_{}, wetR_{}, outL_{}, outR_{};
+  std::array<double, kChunk> mono_{}, dry_{}, send_{}, wetL_{}, wetR_{}, outL_{}, outR_{}, duck_{};
   ChainMeters meters_;
 };
 

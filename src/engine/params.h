@@ -75,6 +75,8 @@ enum class Scale { Linear, Log, Choice };
   X(ReverbDecay,      "reverb.decay_s",       "Decay",               "s",   0.2,    8,   1.5,     Log,    "", 50, "reverb") \
   X(ReverbDamping,    "reverb.damping_hz",    "Damping",             "Hz", 1000, 20000, 8000,     Log,    "", 50, "reverb") \
   X(ReverbHighPass,   "reverb.hp_hz",         "Reverb high-pass",    "Hz",   20, 1000,   200,     Log,    "", 50, "reverb") \
+  X(BeatBalance,      "beat.balance_db",      "Vocal over beat",     "dB",  -12,   12,     3,     Linear, "", 50, "beat") \
+  X(BeatDuck,         "beat.duck_db",         "Beat ducking",        "dB",    0,   12,     3,     Linear, "", 50, "beat") \
   X(OutputTarget,     "output.target_lufs",   "Target loudness",     "LUFS", -30,  -6,   -14,     Linear, "", 0, "output") \
   X(OutputCeiling,    "output.ceiling_dbtp",  "True-peak ceiling",   "dBTP", -12,   0,    -1,     Linear, "", 50, "output")
 // clang-format on

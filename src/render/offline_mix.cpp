@@ -11,6 +11,7 @@
 #include "dsp/dmath.h"
 #include "engine/chain.h"
 #include "engine/output_stage.h"
+#include "dsp/resampler.h"
 
 namespace vocalmix::render {
 
@@ -146,30 +147,135 @@ namespace {
 
 // The chain over the whole input, latency-compensated, into the store; returns the loudness
 // of what it stored.
-double mixIntoStore(FrameSource& source, const ParamSet& params, const InputAnalysis& input,
-                    FrameStore& store, const Progress& progress, int& latency) {
+// The beat at the vocal's rate, in planar blocks; silence after its end.
+class BeatStream {
+ public:
+  BeatStream(FrameSource& source, int outRate)
+      : source_(source), interleaved_(static_cast<size_t>(kBlock) * source.channels()),
+        stereo_(2 * static_cast<size_t>(kBlock)) {
+    resampler_.prepare(source.sampleRate(), outRate, 2);
+  }
+  int64_t frames() const { return resampler_.outputFramesFor(source_.frames()); }
+  void rewind() {
+    source_.rewind();
+    resampler_.reset();
+    pending_.clear();
+    pendingPos_ = 0;
+    sourceDone_ = false;
+  }
+  void read(float* left, float* right, int n) {
+    int filled = 0;
+    while (filled < n) {
+      if (pendingPos_ < pending_.size()) {
+        const int m = static_cast<int>(std::min<size_t>((pending_.size() - pendingPos_) / 2, n - filled));
+        for (int i = 0; i < m; ++i) {
+          left[filled + i] = pending_[pendingPos_ + 2 * i];
+          right[filled + i] = pending_[pendingPos_ + 2 * i + 1];
+        }
+        pendingPos_ += 2 * static_cast<size_t>(m);
+        filled += m;
+        continue;
+      }
+      pending_.assign(2 * static_cast<size_t>(kBlock), 0.0f);
+      pendingPos_ = 0;
+      int made = resampler_.pull(pending_.data(), kBlock);
+      if (made == 0 && !sourceDone_) {
+        feed();
+        made = resampler_.pull(pending_.data(), kBlock);
+      }
+      if (made == 0 && sourceDone_) {  // the beat has ended: silence
+        std::fill(left + filled, left + n, 0.0f);
+        std::fill(right + filled, right + n, 0.0f);
+        pending_.clear();
+        return;
+      }
+      pending_.resize(2 * static_cast<size_t>(made));
+    }
+  }
+
+ private:
+  void feed() {
+    const int ch = source_.channels();
+    const int n = static_cast<int>(source_.read(interleaved_.data(), kBlock));
+    if (n == 0) {
+      resampler_.finish();
+      sourceDone_ = true;
+      return;
+    }
+    for (int i = 0; i < n; ++i) {
+      const float* f = &interleaved_[static_cast<size_t>(i) * ch];
+      float l = f[0], r = ch > 1 ? f[1] : f[0];
+      if (ch > 2) {
+        double sum = 0.0;
+        for (int c = 0; c < ch; ++c) sum += f[c];
+        l = r = static_cast<float>(sum / ch);
+      }
+      stereo_[2 * i] = l;
+      stereo_[2 * i + 1] = r;
+    }
+    resampler_.push(stereo_.data(), n);
+  }
+
+  FrameSource& source_;
+  Resampler resampler_;
+  std::vector<float> interleaved_, stereo_, pending_;
+  size_t pendingPos_ = 0;
+  bool sourceDone_ = false;
+};
+
+// The chain over the whole input (and the beat, if any), latency-compensated, into the store;
+// returns the loudness of what it stored.
+double mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& params,
+                    const InputAnalysis& input, double beatGainDb, int64_t total, FrameStore& store,
+                    const Progress& progress, int& latency) {
   Chain chain;
   chain.prepare(source.sampleRate(), params, /*withOutputStage=*/false);
   chain.setInputGainDb(input.gainStagingDb);
+  chain.setBeatGainDb(beatGainDb);
   if (!input.noiseProfile.empty()) chain.setNoiseProfile(input.noiseProfile);
   chain.reset();  // start at the staged gain, not gliding up to it
   latency = chain.latency();
   ChannelFolder in(source);
   in.rewind();
+  if (beat) beat->rewind();
   analysis::LoudnessMeter meter(source.sampleRate(), 2, /*truePeak=*/false);
   std::vector<float> outL(kBlock), outR(kBlock), zeros(kBlock, 0.0f), inter(2 * kBlock);
-  int64_t done = 0;
-  latencyCompensated(input.frames, latency, kBlock,
+  std::vector<float> beatL(kBlock), beatR(kBlock), vocalL(kBlock), vocalR(kBlock);
+  int64_t fed = 0;
+  bool vocalLeft = true;
+  latencyCompensated(total, latency, kBlock,
       [&](bool inputLeft) {
-        if (!inputLeft) {
-          chain.process(zeros.data(), zeros.data(), outL.data(), outR.data(), kBlock);
-          return kBlock;
+        int n = kBlock;
+        const float* l = zeros.data();
+        const float* r = zeros.data();
+        if (inputLeft) {
+          if (fed >= total) return 0;
+          n = vocalLeft ? in.read() : 0;
+          if (n > 0) {
+            std::copy(in.left(), in.left() + n, vocalL.begin());
+            std::copy(in.right(), in.right() + n, vocalR.begin());
+            l = vocalL.data();
+            r = vocalR.data();
+          } else {  // the vocal has ended before the beat: silence on the vocal input
+            vocalLeft = false;
+            n = static_cast<int>(std::min<int64_t>(kBlock, total - fed));
+            if (n <= 0) return 0;
+          }
+          fed += n;
         }
-        const int n = in.read();
-        if (n > 0) chain.process(in.left(), in.right(), outL.data(), outR.data(), n);
-        done += n;
-        if (progress && input.frames > 0) {
-          progress(0.15 + 0.6 * static_cast<double>(done) / input.frames, "mix");
+        if (beat) {
+          if (inputLeft) {
+            beat->read(beatL.data(), beatR.data(), n);
+          } else {
+            std::fill(beatL.begin(), beatL.end(), 0.0f);
+            std::fill(beatR.begin(), beatR.end(), 0.0f);
+          }
+          chain.process(l, r, beatL.data(), beatR.data(), outL.data(), outR.data(), n);
+        } else {
+          chain.process(l, r, outL.data(), outR.data(), n);
+        }
+        if (progress && total > 0 && inputLeft) {
+          progress(0.15 + 0.6 * static_cast<double>(fed) / total, "mix");
         }
         return n;
       },
@@ -181,6 +287,28 @@ double mixIntoStore(FrameSource& source, const ParamSet& params, const InputAnal
         }
         meter.addFrames(inter.data(), count);
       });
+  return measured(meter.integratedLufs());
+}
+
+// Loudness of the beat as it is (stereo BS.1770), for its gain staging.
+double beatLoudness(FrameSource& beat) {
+  beat.rewind();
+  analysis::LoudnessMeter meter(beat.sampleRate(), std::min(beat.channels(), 2) == 1 ? 1 : 2, false);
+  const int ch = beat.channels();
+  std::vector<float> buf(static_cast<size_t>(kBlock) * ch), stereo(2 * static_cast<size_t>(kBlock));
+  for (int64_t n; (n = beat.read(buf.data(), kBlock)) > 0;) {
+    if (ch <= 2) {
+      meter.addFrames(buf.data(), n);
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        double sum = 0.0;
+        for (int c = 0; c < ch; ++c) sum += buf[static_cast<size_t>(i) * ch + c];
+        stereo[2 * i] = stereo[2 * i + 1] = static_cast<float>(sum / ch);
+      }
+      meter.addFrames(stereo.data(), n);
+    }
+  }
+  beat.rewind();
   return measured(meter.integratedLufs());
 }
 
@@ -227,22 +355,39 @@ double outputPass(FrameStore& store, int64_t total, int sampleRate, const ParamS
 }  // namespace
 
 MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore& store,
-                        FrameSink& sink, const Progress& progress) {
+                        FrameSink& sink, const Progress& progress, FrameSource* beatSource) {
   MixResult r;
   // 1. Analyse the input: loudness of the centred vocal, noise profile, gain staging.
   r.input = analyseInput(source, progress);
-  const int64_t total = r.input.frames;
   const int rate = source.sampleRate();
   if (r.input.foldedToMono) {
     r.notes.push_back("input has " + std::to_string(source.channels()) +
                       " channels: folded to mono (the mean of all channels) as the vocal");
   }
 
-  // 2. The chain, once, into the store.
-  int chainLatency = 0;
-  r.preNormalisationLufs = mixIntoStore(source, params, r.input, store, progress, chainLatency);
+  // 2. The beat, if any: staged to the reference level, resampled to the vocal's rate; the
+  //    mix lasts as long as the longer of the two.
+  std::unique_ptr<BeatStream> beat;
+  int64_t total = r.input.frames;
+  if (beatSource) {
+    r.beatLufs = beatLoudness(*beatSource);
+    r.beatGainDb = r.beatLufs > -100.0 ? quantiseDb(std::clamp(kReferenceLufs - r.beatLufs, -30.0, 30.0)) : 0.0;
+    beat = std::make_unique<BeatStream>(*beatSource, rate);
+    r.beatFrames = beat->frames();
+    total = std::max(total, r.beatFrames);
+    if (beatSource->sampleRate() != rate) {
+      r.notes.push_back("beat resampled from " + std::to_string(beatSource->sampleRate()) + " Hz to the vocal's " +
+                        std::to_string(rate) + " Hz");
+    }
+  }
+  r.frames = total;
 
-  // 3. Normalise: find the gain that puts the limited output on target. The limiter takes
+  // 3. The chain, once, into the store.
+  int chainLatency = 0;
+  r.preNormalisationLufs = mixIntoStore(source, beat.get(), params, r.input, r.beatGainDb, total,
+                                        store, progress, chainLatency);
+
+  // 4. Normalise: find the gain that puts the limited output on target. The limiter takes
   //    back some loudness as the gain rises, so refine with secant steps on the measured curve.
   const double target = params.get(ParamId::OutputTarget);
   auto discard = [](const float*, const float*, int) {};
@@ -278,7 +423,7 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore&
                       "no loudness normalisation applied");
   }
 
-  // 4. Deliver with the chosen gain.
+  // 5. Deliver with the chosen gain.
   OutputStage probe;
   probe.prepare(rate, kBlock);
   r.latencyFrames = chainLatency + probe.latency();

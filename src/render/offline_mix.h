@@ -85,6 +85,10 @@ struct MixResult {
   double normalisationDb = 0.0;          // quantised gain applied before the limiter
   double deliveredLufs = -200.0;         // measured on the delivered frames
   int normalisationTries = 0;            // output-stage passes spent finding the gain
+  int64_t frames = 0;                    // delivered frames: the longer of vocal and beat
+  double beatLufs = -200.0;              // the beat as given (when there is one)
+  double beatGainDb = 0.0;               // its gain staging, quantised
+  int64_t beatFrames = 0;                // its length at the vocal's rate
   int latencyFrames = 0;                 // chain + limiter, compensated
   std::vector<std::string> notes;
 };
@@ -94,9 +98,11 @@ double quantiseDb(double db);
 InputAnalysis analyseInput(FrameSource& source, const Progress& progress = {});
 
 // Runs the whole mix of `source` with `params` (target loudness and ceiling are parameters)
-// and delivers the result to `sink`, with exactly as many frames as the input. `store` holds
-// the chain's output between passes.
+// and delivers the result to `sink`: as many frames as the input, or as the beat if there is a
+// longer one. `store` holds the chain's output between passes. `beat` (optional) is an
+// instrumental at any rate, mixed under the vocal at the vocal's rate.
 MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore& store,
-                        FrameSink& sink, const Progress& progress = {});
+                        FrameSink& sink, const Progress& progress = {},
+                        FrameSource* beat = nullptr);
 
 }  // namespace vocalmix::render

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "analysis/quality_report.h"
 #include "dsp/tpdf_dither.h"
@@ -140,10 +141,23 @@ json renderFile(const RenderRequest& req) {
                       "': contains NaN or infinite samples; the file is corrupt");
   }
 
+  std::optional<io::AudioReader> beatReader;
+  std::optional<FileSource> beatSource;
+  json beatQuality;
+  if (!req.beatPath.empty()) {
+    beatReader.emplace(req.beatPath);
+    beatQuality = inputReport(*beatReader);
+    if (beatQuality.value("has_nan_or_inf", false)) {
+      throw RenderError("beat '" + req.beatPath + "': contains NaN or infinite samples; the file is corrupt");
+    }
+    beatSource.emplace(*beatReader);
+  }
+
   FileSource source(reader);
   TempFileFrameStore store;
   FileSink sink(req, info.sampleRate);
-  const MixResult mix = runOfflineMix(source, params, store, sink, req.progress);
+  const MixResult mix = runOfflineMix(source, params, store, sink, req.progress,
+                                      beatSource ? &*beatSource : nullptr);
   sink.commit();
 
   const double seconds =
@@ -170,7 +184,13 @@ json renderFile(const RenderRequest& req) {
   report["latency_compensated_frames"] = mix.latencyFrames;
   report["noise_profile_bins"] = mix.input.noiseProfile.size();
   report["notes"] = mix.notes;
-  report["duration_s"] = info.durationSeconds();
+  if (beatReader) {
+    report["beat"] = beatQuality;
+    report["beat"]["file"] = req.beatPath;
+    report["beat_gain_db"] = mix.beatGainDb;
+    report["beat_lufs"] = mix.beatLufs;
+  }
+  report["duration_s"] = static_cast<double>(mix.frames) / info.sampleRate;
   report["render_seconds"] = seconds;
   report["realtime_factor"] = seconds > 0 ? info.durationSeconds() / seconds : 0.0;
   return report;

@@ -20,6 +20,7 @@ struct RenderError : std::runtime_error {
 struct RenderRequest {
   std::string inputPath;
   std::string outputPath;
+  std::string beatPath;                // optional instrumental mixed under the vocal
   Preset preset;                       // values already include any --set overrides
   std::optional<double> targetLufs;    // overrides the preset's output.target_lufs
   std::optional<double> ceilingDbtp;   // overrides output.ceiling_dbtp

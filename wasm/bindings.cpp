@@ -28,6 +28,8 @@
 //   Module.renderOffline(left, right, sampleRate, paramsJson) → {sampleRate, frames, left, right,
 //        gainStagingDb, inputLufs, preNormalisationLufs, normalisationDb, deliveredLufs,
 //        normalisationTries, latencyFrames, noiseProfileBins, notes}
+//   Module.renderOfflineWithBeat(left, right, sampleRate, paramsJson, beatLeft, beatRight, beatRate)
+//        the same with an instrumental under the vocal (any rate; resampled to the vocal's).
 //     paramsJson: a preset object (as presetsJson() lists), or a flat {"id": value} object, or
 //     "" for the defaults. Output: the delivered float frames, before dither — what
 //     `vocalmix render --format wav32f` writes.
@@ -44,6 +46,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -352,23 +355,37 @@ val analyseInput(const val& left, const val& right, double sampleRate) {
   });
 }
 
-val renderOffline(const val& left, const val& right, double sampleRate,
-                  const std::string& paramsJson) {
-  return guarded("renderOffline", [&] {
+// Both render entry points: the vocal, and optionally a beat at its own rate.
+val renderWith(const char* where, const val& left, const val& right, double sampleRate,
+               const std::string& paramsJson, const val* beatLeft, const val* beatRight,
+               double beatRate) {
+  return guarded(where, [&] {
     checkSampleRate(sampleRate);
     const ParamSet params = paramsFromJsonText(paramsJson);
-    std::vector<float> l, r;
+    std::vector<float> l, r, bl, br;
     planarFrom(left, right, l, r);
-    for (size_t i = 0; i < l.size(); ++i) {
-      if (!std::isfinite(l[i]) || !std::isfinite(r[i])) {
-        throw std::invalid_argument("input contains NaN or infinite samples (first at frame " +
-                                    std::to_string(i) + "); the file is corrupt");
+    auto requireFinite = [](const std::vector<float>& a, const std::vector<float>& b, const char* what) {
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (!std::isfinite(a[i]) || !std::isfinite(b[i])) {
+          throw std::invalid_argument(std::string(what) + " contains NaN or infinite samples (first at frame " +
+                                      std::to_string(i) + "); the file is corrupt");
+        }
       }
-    }
+    };
+    requireFinite(l, r, "input");
     PlanarSource source(l, r, static_cast<int>(sampleRate));
+    std::unique_ptr<PlanarSource> beat;
+    if (beatLeft) {
+      if (!(beatRate >= 8000 && beatRate <= 384000)) {
+        throw std::invalid_argument("beat sample rate " + std::to_string(beatRate) + " Hz is outside 8000–384000 Hz");
+      }
+      planarFrom(*beatLeft, *beatRight, bl, br);
+      requireFinite(bl, br, "beat");
+      beat = std::make_unique<PlanarSource>(bl, br, static_cast<int>(beatRate));
+    }
     render::MemoryFrameStore store;
     VectorSink sink(l.size());
-    const render::MixResult mix = render::runOfflineMix(source, params, store, sink);
+    const render::MixResult mix = render::runOfflineMix(source, params, store, sink, {}, beat.get());
     val o = val::object();
     o.set("sampleRate", sampleRate);
     o.set("frames", static_cast<double>(sink.left.size()));
@@ -382,11 +399,24 @@ val renderOffline(const val& left, const val& right, double sampleRate,
     o.set("normalisationTries", mix.normalisationTries);
     o.set("latencyFrames", mix.latencyFrames);
     o.set("noiseProfileBins", static_cast<double>(mix.input.noiseProfile.size()));
+    o.set("beatGainDb", mix.beatGainDb);
     val notes = val::array();
     for (const std::string& n : mix.notes) notes.call<void>("push", n);
     o.set("notes", notes);
     return o;
   });
+}
+
+val renderOffline(const val& left, const val& right, double sampleRate,
+                  const std::string& paramsJson) {
+  return renderWith("renderOffline", left, right, sampleRate, paramsJson, nullptr, nullptr, 0.0);
+}
+
+val renderOfflineWithBeat(const val& left, const val& right, double sampleRate,
+                          const std::string& paramsJson, const val& beatLeft,
+                          const val& beatRight, double beatRate) {
+  return renderWith("renderOfflineWithBeat", left, right, sampleRate, paramsJson, &beatLeft,
+                    &beatRight, beatRate);
 }
 
 }  // namespace
@@ -418,4 +448,5 @@ EMSCRIPTEN_BINDINGS(vocalmix) {
   function("decode", &decode);
   function("analyseInput", &analyseInput);
   function("renderOffline", &renderOffline);
+  function("renderOfflineWithBeat", &renderOfflineWithBeat);
 }

@@ -97,6 +97,11 @@ void RenderJobs::run(json record) {
     if (!upload) throw std::runtime_error("the upload no longer exists");
     render::RenderRequest req;
     req.inputPath = store_.blobPath((*upload)["sha256"].get<std::string>()).string();
+    if (record.contains("beat")) {
+      const auto beat = store_.upload(record["beat"].get<std::string>());
+      if (!beat) throw std::runtime_error("the beat's upload no longer exists");
+      req.beatPath = store_.blobPath((*beat)["sha256"].get<std::string>()).string();
+    }
     req.preset = Preset::fromJson(record["preset"], "render " + id);
     if (record.contains("target_lufs")) req.targetLufs = record["target_lufs"].get<double>();
     if (record.contains("ceiling_dbtp")) req.ceilingDbtp = record["ceiling_dbtp"].get<double>();

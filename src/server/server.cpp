@@ -69,9 +69,9 @@ struct BadRequest : std::runtime_error {
 json buildJob(const json& body, const Store& store) {
   if (!body.is_object()) throw BadRequest(400, "bad_request", "the request body must be a JSON object");
   for (const auto& [key, value] : body.items()) {
-    static const char* kKnown[] = {"upload", "preset", "params", "target_lufs", "ceiling_dbtp", "format"};
+    static const char* kKnown[] = {"upload", "beat", "preset", "params", "target_lufs", "ceiling_dbtp", "format"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
-      throw BadRequest(400, "bad_request", "unknown field '" + key + "' (expected upload, preset, params, target_lufs, ceiling_dbtp, format)");
+      throw BadRequest(400, "bad_request", "unknown field '" + key + "' (expected upload, beat, preset, params, target_lufs, ceiling_dbtp, format)");
     }
   }
   if (!body.contains("upload") || !body["upload"].is_string()) {
@@ -101,6 +101,13 @@ json buildJob(const json& body, const Store& store) {
     }
   }
   json job = {{"upload", uploadId}, {"format", body.value("format", std::string("wav24"))}};
+  if (body.contains("beat")) {
+    if (!body["beat"].is_string()) throw BadRequest(400, "bad_request", "'beat' must be an upload id");
+    if (!store.upload(body["beat"].get<std::string>())) {
+      throw BadRequest(404, "upload_not_found", "no upload with id '" + body["beat"].get<std::string>() + "' (the beat)");
+    }
+    job["beat"] = body["beat"];
+  }
   if (!job["format"].is_string()) throw BadRequest(400, "bad_request", "'format' must be a string");
   const io::OutputFormat format = io::parseOutputFormat(job["format"]);
   for (const char* key : {"target_lufs", "ceiling_dbtp"}) {

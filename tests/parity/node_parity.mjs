@@ -313,10 +313,11 @@ function decodeCase(name, file) {
   return d;
 }
 
-function renderCase(name, file, preset) {
+function renderCase(name, file, preset, beatFile = null) {
   const out = path.join(tmp, `${name}.${preset}.wav`), report = path.join(tmp, `${name}.${preset}.json`);
   const tr = performance.now();
-  run(vocalmixCli, ['render', file, '-p', preset, '--format', 'wav32f', '-o', out, '--report', report]);
+  run(vocalmixCli, ['render', file, '-p', preset, '--format', 'wav32f', '-o', out, '--report', report,
+    ...(beatFile ? ['--beat', beatFile] : [])]);
   const tn = performance.now() - tr;
   const native = readFloatWav(out);
   const rep = JSON.parse(fs.readFileSync(report, 'utf8'));
@@ -324,7 +325,14 @@ function renderCase(name, file, preset) {
   fs.rmSync(report);
   const tw = performance.now();
   const d = M.decode(fs.readFileSync(file));
-  const r = M.renderOffline(d.left, d.right, d.sampleRate, presetText[preset]);
+  let r;
+  if (beatFile) {
+    const b = M.decode(fs.readFileSync(beatFile));
+    r = M.renderOfflineWithBeat(d.left, d.right, d.sampleRate, presetText[preset], b.left, b.right, b.sampleRate);
+    check('render', `${name} ${preset}`, 'beat gain dB', rep.beat_gain_db, r.beatGainDb);
+  } else {
+    r = M.renderOffline(d.left, d.right, d.sampleRate, presetText[preset]);
+  }
   const twasm = performance.now() - tw;
   check('render', `${name} ${preset}`, 'sample rate', native.rate, r.sampleRate);
   check('render', `${name} ${preset}`, 'channels', native.channels, 2);
@@ -410,6 +418,9 @@ for (const { name } of presets) {
 }
 renderCase('synth44', synth44Wav, 'modern_clean');
 renderCase('synth44 3ch', synth3chWav, 'smooth_rnb');
+// Vocal over a beat at another rate (44.1 kHz beat, resampled, under the 48 kHz voice and synth).
+renderCase('voice + beat44', args.voice, 'trap_aggressive', synth44Wav);
+renderCase('synth48 + beat44', synth48Wav, 'smooth_rnb', synth44Wav);
 
 for (const f of [synth48Wav, synth44Wav, synth3chWav]) fs.rmSync(f);
 

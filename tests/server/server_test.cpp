@@ -205,6 +205,39 @@ TEST_CASE("server: a render is byte-identical to vocalmix render and survives a 
   CHECK(file->body == firstBytes);
 }
 
+TEST_CASE("server: vocal over a beat upload equals vocalmix render --beat", "[server]") {
+  ServerOptions o;
+  o.dataDir = tmpDir("beat");
+  auto s = start(o);
+  auto c = s.client();
+  const std::string vocal = upload(c);
+  // The beat: the same test material at 44.1 kHz stands in for an instrumental here.
+  const std::string beatPath = o.dataDir + "/beat44.wav";
+  vocalmix::testing::TestVocalOptions bo;
+  bo.seconds = 5.0;
+  bo.sampleRate = 44100;
+  vocalmix::testing::writeTestVocal(beatPath, bo);
+  auto b = c.Post("/api/uploads?name=beat.wav", readFile(beatPath), "audio/wav");
+  REQUIRE(b);
+  REQUIRE(b->status == 201);
+  const std::string beat = json::parse(b->body)["id"];
+  expectError(c.Post("/api/renders", json{{"upload", vocal}, {"beat", std::string(32, 'd')}}.dump(), "application/json"), 404, "upload_not_found");
+  auto res = c.Post("/api/renders", json{{"upload", vocal}, {"beat", beat}, {"preset", "trap_aggressive"}}.dump(), "application/json");
+  REQUIRE(res);
+  REQUIRE(res->status == 202);
+  const std::string id = json::parse(res->body)["id"];
+  const json done = waitForRender(c, id);
+  REQUIRE(done["status"] == "done");
+  CHECK(done["report"]["duration_s"].get<double>() == Approx(5.0).margin(1e-3));  // the longer input
+  auto file = c.Get("/api/renders/" + id + "/file");
+  REQUIRE(file);
+  const std::string cliOut = o.dataDir + "/cli_beat.wav";
+  const std::string cmd = std::string(VOCALMIX_CLI) + " render " + vocalPath() + " --beat " + beatPath +
+                          " -p trap_aggressive -o " + cliOut + " > /dev/null 2>&1";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  CHECK(file->body == readFile(cliOut));
+}
+
 TEST_CASE("server: a render interrupted by a crash is run again at start-up", "[server]") {
   ServerOptions o;
   o.dataDir = tmpDir("crash");

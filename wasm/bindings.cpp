@@ -28,6 +28,9 @@
 //   Module.renderOffline(left, right, sampleRate, paramsJson) → {sampleRate, frames, left, right,
 //        gainStagingDb, inputLufs, preNormalisationLufs, normalisationDb, deliveredLufs,
 //        normalisationTries, latencyFrames, noiseProfileBins, notes}
+//   Module.prepareBeat(left, right, beatRate, vocalRate) → {left, right, frames, lufs, gainDb}:
+//        the beat resampled to the vocal's rate by the render's resampler, and its gain staging
+//   Engine.processWithBeat(inL, inR, beatL, beatR, outL, outR, n)  Engine.setBeatGainDb(db)
 //   Module.renderOfflineWithBeat(left, right, sampleRate, paramsJson, beatLeft, beatRight, beatRate)
 //        the same with an instrumental under the vocal (any rate; resampled to the vocal's).
 //     paramsJson: a preset object (as presetsJson() lists), or a flat {"id": value} object, or
@@ -51,6 +54,7 @@
 #include <vector>
 
 #include "decode.h"
+#include "dsp/resampler.h"
 #include "engine/chain.h"
 #include "engine/preset.h"
 #include "render/offline_mix.h"
@@ -249,6 +253,18 @@ class Engine {
   void clearNoiseProfile() { chain_.clearNoiseProfile(); }
   int noiseProfileFftSize() const { return chain_.noiseProfileFftSize(); }
 
+  void setBeatGainDb(double db) { chain_.setBeatGainDb(db); }
+  // With the beat (already at the engine's rate) on a second pair of channels.
+  void processWithBeat(uintptr_t inL, uintptr_t inR, uintptr_t beatL, uintptr_t beatR,
+                       uintptr_t outL, uintptr_t outR, int n) {
+    if (!prepared_ || n <= 0) return;
+    chain_.process(reinterpret_cast<const float*>(inL),
+                   inR ? reinterpret_cast<const float*>(inR) : nullptr,
+                   reinterpret_cast<const float*>(beatL),
+                   beatR ? reinterpret_cast<const float*>(beatR) : nullptr,
+                   reinterpret_cast<float*>(outL), reinterpret_cast<float*>(outR), n);
+  }
+
   // Real-time path: pointers into the module's heap, no allocation, no exceptions.
   void process(uintptr_t inL, uintptr_t inR, uintptr_t outL, uintptr_t outR, int n) {
     if (!prepared_ || n <= 0) return;
@@ -407,6 +423,49 @@ val renderWith(const char* where, const val& left, const val& right, double samp
   });
 }
 
+// The beat brought to the vocal's rate by the render's own resampler (planar, same length the
+// render uses), and its whole-file gain staging — what the preview needs to play it.
+val prepareBeat(const val& left, const val& right, double beatRate, double outRate) {
+  return guarded("prepareBeat", [&] {
+    checkSampleRate(outRate);
+    if (!(beatRate >= 8000 && beatRate <= 384000)) {
+      throw std::invalid_argument("beat sample rate " + std::to_string(beatRate) + " Hz is outside 8000–384000 Hz");
+    }
+    std::vector<float> l, r;
+    planarFrom(left, right, l, r);
+    PlanarSource source(l, r, static_cast<int>(beatRate));
+    const render::BeatAnalysis a = render::analyseBeat(source);
+    Resampler rs;
+    rs.prepare(static_cast<int>(beatRate), static_cast<int>(outRate), 2);
+    std::vector<float> inter(2 * l.size());
+    for (size_t i = 0; i < l.size(); ++i) {
+      inter[2 * i] = l[i];
+      inter[2 * i + 1] = r[i];
+    }
+    rs.push(inter.data(), static_cast<int>(l.size()));
+    rs.finish();
+    const int64_t outFrames = rs.outputFramesFor(static_cast<int64_t>(l.size()));
+    std::vector<float> out(2 * static_cast<size_t>(outFrames)), ol(outFrames), orr(outFrames);
+    int64_t got = 0;
+    while (got < outFrames) {
+      const int m = rs.pull(out.data() + 2 * got, static_cast<int>(std::min<int64_t>(65536, outFrames - got)));
+      if (m == 0) break;
+      got += m;
+    }
+    for (int64_t i = 0; i < outFrames; ++i) {
+      ol[i] = out[2 * i];
+      orr[i] = out[2 * i + 1];
+    }
+    val o = val::object();
+    o.set("left", float32Copy(ol));
+    o.set("right", float32Copy(orr));
+    o.set("frames", static_cast<double>(outFrames));
+    o.set("lufs", a.lufs);
+    o.set("gainDb", a.gainDb);
+    return o;
+  });
+}
+
 val renderOffline(const val& left, const val& right, double sampleRate,
                   const std::string& paramsJson) {
   return renderWith("renderOffline", left, right, sampleRate, paramsJson, nullptr, nullptr, 0.0);
@@ -441,6 +500,8 @@ EMSCRIPTEN_BINDINGS(vocalmix) {
       .function("process", &Engine::process)
       .function("meters", &Engine::meters)
       .function("readMeters", &Engine::readMeters)
+      .function("setBeatGainDb", &Engine::setBeatGainDb)
+      .function("processWithBeat", &Engine::processWithBeat)
       .function("setParamIndex", &Engine::setParamIndex);
   function("schemaJson", &schemaJsonText);
   function("presetsJson", &presetsJsonText);
@@ -449,4 +510,5 @@ EMSCRIPTEN_BINDINGS(vocalmix) {
   function("analyseInput", &analyseInput);
   function("renderOffline", &renderOffline);
   function("renderOfflineWithBeat", &renderOfflineWithBeat);
+  function("prepareBeat", &prepareBeat);
 }

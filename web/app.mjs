@@ -9,12 +9,13 @@ const QUICK = ['reverb.send_db', 'reverb.type', 'reverb.decay_s', 'delay.send_db
 const STAGE_TITLES = {
   input: 'Input', hpf: 'High-pass', lpf: 'Low-pass', denoise: 'Denoiser', expander: 'Expander',
   deess: 'De-esser', eq: 'EQ', comp: 'Compressor', leveler: 'Leveler', sat: 'Saturation',
-  delay: 'Delay', reverb: 'Reverb', output: 'Output',
+  delay: 'Delay', reverb: 'Reverb', beat: 'Beat', output: 'Output',
 };
 
 const state = {
   schema: [], byId: new Map(), presets: [], preset: null, values: {},
   upload: null, file: null, decoded: null, ctx: null, mixer: null, buffer: null,
+  beatUpload: null, beat: null, beatBuffer: null, beatSource: null,
   source: null, playing: false, startTime: 0, offset: 0, normaliseTimer: null,
   inputLufs: -200, renderBusy: false,
 };
@@ -167,6 +168,7 @@ function setValue(id, v) {
   state.values[id] = v;
   syncControl(id);
   if (state.mixer) state.mixer.setParam(id, v);
+  if (state.mixer && id === 'beat.balance_db') state.mixer.setBeatBalanceDb(v);
   scheduleNormalise();
 }
 
@@ -243,6 +245,10 @@ async function handleFile(file) {
   }
   state.decoded = d;
   state.inputLufs = d.integratedLufs;
+  state.beat = null;
+  state.beatBuffer = null;
+  state.beatUpload = null;
+  $('beat-status').textContent = 'optional: an instrumental to mix the vocal over (any sample rate)';
   if (!state.ctx || state.ctx.sampleRate !== d.sampleRate) {
     if (state.ctx) await state.ctx.close();
     state.ctx = new AudioContext({ sampleRate: d.sampleRate, latencyHint: 'interactive' });
@@ -250,14 +256,16 @@ async function handleFile(file) {
     state.mixer.output.connect(state.ctx.destination);
     state.mixer.onmeters = showMeters;
     state.mixer.onerror = (m) => setStatus(m, true);
-  } else {
-    state.mixer.reset();
   }
+  peaks = null;
   state.buffer = state.ctx.createBuffer(2, d.frames, d.sampleRate);
   state.buffer.copyToChannel(d.left, 0);
   state.buffer.copyToChannel(d.right, 1);
   state.mixer.setWholeFile({ gainStagingDb: d.gainStagingDb, noiseProfile: d.noiseProfile });
   state.mixer.setPreset({ name: state.preset.name, params: state.values });
+  // After the settings: the new file starts AT them (clean state, every parameter at its target),
+  // as the render does — not gliding from the engine's defaults or the previous file's settings.
+  state.mixer.reset();
   state.offset = 0;
   for (const id of ['player', 'presets-section', 'controls-section', 'render-section']) $(id).hidden = false;
   drawWave();
@@ -265,6 +273,51 @@ async function handleFile(file) {
   scheduleNormalise();
   $('render').disabled = false;
   setStatus(`${file.name}: ${d.sampleRate} Hz, ${d.channels} channel(s), ${fmtTime(d.frames / d.sampleRate)} — previewing at the file's own rate.`);
+}
+
+// ---- the beat: decoded and resampled to the vocal's rate by the engine, played in sync ----
+function padTo(channelData, frames) {
+  if (channelData.length >= frames) return channelData;
+  const out = new Float32Array(frames);
+  out.set(channelData);
+  return out;
+}
+async function handleBeat(file) {
+  if (!file || !state.decoded) return;
+  stop();
+  $('beat-status').textContent = `Reading ${file.name}…`;
+  const bytes = await file.arrayBuffer();
+  state.beatUpload = fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: bytes.slice(0),
+  }).then(async (res) => {
+    if (!res.ok) throw new Error(await apiError(res));
+    return res.json();
+  });
+  state.beatUpload.catch((err) => setStatus(`Beat upload failed: ${err.message}`, true));
+  let b;
+  try {
+    b = await ask('beat', { bytes });
+  } catch (err) {
+    $('beat-status').textContent = `Cannot use this beat: ${err.message}`;
+    state.beatUpload = null;
+    return;
+  }
+  // Vocal and beat play as one: both buffers last as long as the longer one (as the render does).
+  const d = state.decoded;
+  const frames = Math.max(d.frames, b.frames);
+  state.buffer = state.ctx.createBuffer(2, frames, d.sampleRate);
+  state.buffer.copyToChannel(padTo(d.left, frames), 0);
+  state.buffer.copyToChannel(padTo(d.right, frames), 1);
+  state.beatBuffer = state.ctx.createBuffer(2, frames, d.sampleRate);
+  state.beatBuffer.copyToChannel(padTo(b.left, frames), 0);
+  state.beatBuffer.copyToChannel(padTo(b.right, frames), 1);
+  state.beat = b;
+  state.mixer.setBeatGainDb(b.gainDb);
+  state.mixer.setBeatBalanceDb(state.values['beat.balance_db']);
+  peaks = null;
+  drawWave();
+  scheduleNormalise();
+  $('beat-status').textContent = `Beat: ${file.name} (${b.sampleRate} Hz${b.sampleRate !== d.sampleRate ? `, resampled to ${d.sampleRate} Hz` : ''}), ${fmtTime(b.frames / d.sampleRate)}`;
 }
 
 // ---- transport ----
@@ -286,6 +339,14 @@ async function play() {
   };
   src.start(0, state.offset);
   state.source = src;
+  if (state.beatBuffer) {
+    const b = state.ctx.createBufferSource();
+    b.buffer = state.beatBuffer;
+    b.loop = src.loop;
+    b.connect(state.mixer.beatInput);
+    b.start(0, state.offset);
+    state.beatSource = b;
+  }
   state.startTime = state.ctx.currentTime;
   state.playing = true;
   $('play').textContent = 'Pause';
@@ -297,6 +358,10 @@ function stop() {
     const s = state.source;
     state.source = null;
     try { s.stop(); } catch { /* already stopped */ }
+  }
+  if (state.beatSource) {
+    try { state.beatSource.stop(); } catch { /* already stopped */ }
+    state.beatSource = null;
   }
   state.playing = false;
   $('play').textContent = 'Play';
@@ -324,7 +389,8 @@ function drawWave() {
   const d = state.decoded;
   if (!peaks) {
     peaks = new Float32Array(w);
-    const per = Math.max(1, Math.floor(d.frames / w));
+    const total = state.buffer.length;  // with a longer beat, the vocal covers part of the width
+    const per = Math.max(1, Math.floor(total / w));
     for (let x = 0; x < w; x++) {
       let m = 0;
       for (let i = x * per; i < Math.min(d.frames, (x + 1) * per); i++) m = Math.max(m, Math.abs(d.left[i]), Math.abs(d.right[i]));
@@ -364,7 +430,10 @@ async function renderAndDownload() {
     const upload = await state.upload;
     const res = await fetch('/api/renders', {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ upload: upload.id, preset: currentPresetObject(), format: $('format').value }),
+      body: JSON.stringify({
+        upload: upload.id, preset: currentPresetObject(), format: $('format').value,
+        ...(state.beatUpload ? { beat: (await state.beatUpload).id } : {}),
+      }),
     });
     if (!res.ok) throw new Error(await apiError(res));
     const { id } = await res.json();
@@ -422,7 +491,16 @@ async function init() {
   drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); handleFile(e.dataTransfer.files[0]); });
   drop.addEventListener('keydown', (e) => { if (e.key === 'Enter') $('file').click(); });
   $('play').addEventListener('click', togglePlay);
-  $('loop').addEventListener('change', () => { if (state.source) state.source.loop = $('loop').checked; });
+  $('loop').addEventListener('change', () => {
+    if (state.source) state.source.loop = $('loop').checked;
+    if (state.beatSource) state.beatSource.loop = $('loop').checked;
+  });
+  $('beat-file').addEventListener('change', (e) => handleBeat(e.target.files[0]));
+  const beatDrop = $('beat-drop');
+  beatDrop.addEventListener('dragover', (e) => { e.preventDefault(); beatDrop.classList.add('over'); });
+  beatDrop.addEventListener('dragleave', () => beatDrop.classList.remove('over'));
+  beatDrop.addEventListener('drop', (e) => { e.preventDefault(); beatDrop.classList.remove('over'); handleBeat(e.dataTransfer.files[0]); });
+  beatDrop.addEventListener('keydown', (e) => { if (e.key === 'Enter') $('beat-file').click(); });
   $('ab').addEventListener('click', () => {
     const on = !state.mixer.bypassed;
     state.mixer.bypass(on);

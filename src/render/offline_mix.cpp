@@ -354,6 +354,13 @@ double outputPass(FrameStore& store, int64_t total, int sampleRate, const ParamS
 
 }  // namespace
 
+BeatAnalysis analyseBeat(FrameSource& beat) {
+  BeatAnalysis a;
+  a.lufs = beatLoudness(beat);
+  if (a.lufs > -100.0) a.gainDb = quantiseDb(std::clamp(kReferenceLufs - a.lufs, -30.0, 30.0));
+  return a;
+}
+
 MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore& store,
                         FrameSink& sink, const Progress& progress, FrameSource* beatSource) {
   MixResult r;
@@ -370,8 +377,9 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore&
   std::unique_ptr<BeatStream> beat;
   int64_t total = r.input.frames;
   if (beatSource) {
-    r.beatLufs = beatLoudness(*beatSource);
-    r.beatGainDb = r.beatLufs > -100.0 ? quantiseDb(std::clamp(kReferenceLufs - r.beatLufs, -30.0, 30.0)) : 0.0;
+    const BeatAnalysis b = analyseBeat(*beatSource);
+    r.beatLufs = b.lufs;
+    r.beatGainDb = b.gainDb;
     beat = std::make_unique<BeatStream>(*beatSource, rate);
     r.beatFrames = beat->frames();
     total = std::max(total, r.beatFrames);

@@ -97,6 +97,14 @@ double quantiseDb(double db);
 
 InputAnalysis analyseInput(FrameSource& source, const Progress& progress = {});
 
+// The beat's whole-file decision: its loudness (BS.1770, stereo) and the quantised gain that
+// brings it to the reference level before the vocal-over-beat balance.
+struct BeatAnalysis {
+  double lufs = -200.0;
+  double gainDb = 0.0;
+};
+BeatAnalysis analyseBeat(FrameSource& beat);
+
 // Runs the whole mix of `source` with `params` (target loudness and ceiling are parameters)
 // and delivers the result to `sink`: as many frames as the input, or as the beat if there is a
 // longer one. `store` holds the chain's output between passes. `beat` (optional) is an

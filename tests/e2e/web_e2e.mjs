@@ -30,6 +30,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vocalmix-e2e-'));
 fs.mkdirSync(artifactDir, { recursive: true });
 const vocal = path.join(tmp, 'my_take.wav');
 execFileSync(makeVocal, [vocal, '8']);
+const beat = path.join(tmp, 'beat44.wav');  // stands in for an instrumental: another rate, longer
+execFileSync(makeVocal, [beat, '9', '44100']);
 const port = await freePort();
 const server = spawn(serverBin, ['--port', String(port), '--data', path.join(tmp, 'data'),
   '--web-root', webDir, '--wasm-root', wasmDir], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -62,6 +64,9 @@ try {
   check((await page.textContent('#status')).includes('48000 Hz'), 'decoded at the file\'s own rate');
   check(await page.evaluate(() => window.AudioContext && true), 'an AudioContext exists');
 
+  await page.setInputFiles('#beat-file', beat);
+  await page.waitForFunction(() => document.getElementById('beat-status').textContent.startsWith('Beat:'), null, { timeout: 60000 });
+  check((await page.textContent('#beat-status')).includes('resampled to 48000 Hz'), 'the beat is resampled to the vocal\'s rate');
   await page.click('#play');
   await page.waitForTimeout(1200);
   const t1 = await page.textContent('#time');
@@ -94,6 +99,7 @@ try {
   const downloaded = path.join(tmp, 'downloaded.wav');
   await download.saveAs(downloaded);
   check(download.suggestedFilename() === 'my_take-smooth_rnb.wav', `download named ${download.suggestedFilename()}`);
+  check(renderRequest && typeof renderRequest.beat === 'string', 'the render request names the beat upload');
   check(renderRequest && renderRequest.preset && renderRequest.preset.params['reverb.decay_s'] !== undefined,
     'the render request carries the edited parameter');
   await page.screenshot({ path: path.join(artifactDir, 'web_e2e.png'), fullPage: true });
@@ -102,7 +108,7 @@ try {
   const presetFile = path.join(tmp, 'preset.json');
   fs.writeFileSync(presetFile, JSON.stringify(renderRequest.preset));
   const cliOut = path.join(tmp, 'cli.wav');
-  execFileSync(cliBin, ['render', vocal, '-p', presetFile, '-o', cliOut, '--format', renderRequest.format]);
+  execFileSync(cliBin, ['render', vocal, '--beat', beat, '-p', presetFile, '-o', cliOut, '--format', renderRequest.format]);
   const a = fs.readFileSync(downloaded);
   const b = fs.readFileSync(cliOut);
   check(a.length > 44 && a.equals(b), `downloaded file is byte-identical to vocalmix render (${a.length} bytes)`);

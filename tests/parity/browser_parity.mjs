@@ -17,6 +17,8 @@
 //            (every parameter by index, exactly what the 'values' message does)
 //   graph    one case through createMixer() (the app's graph: input → engine → wet gain →
 //            output, with the silent dry path summed in)
+//   quanta   a probe processor beside the engine (no outputs: it adds nothing to the signal)
+//            counts the block sizes Chromium hands a processor: all 128 frames
 //
 // The output starts at t = 0 with the chain's latency included on both sides (no compensation).
 // Any differing bit fails; max |diff| and the number of differing samples are printed per case.
@@ -253,6 +255,7 @@ async function pageCase(c) {
     else if (msg.type === 'error') errors.push(msg.message);
   };
   let node, post, latency;
+  let quanta = async () => null;
   const wholeFile = c.analyse
     ? { gainStagingDb: d.gainStagingDb, noiseProfile: d.noiseProfile, outputGainDb: c.outputGainDb || 0 }
     : null;
@@ -284,6 +287,16 @@ async function pageCase(c) {
     });
     src.connect(node).connect(ctx.destination);
     post = (msg) => node.port.postMessage(msg);
+    // A probe beside the engine (no outputs, so it adds nothing to the rendered signal): the
+    // block sizes the browser hands an AudioWorkletProcessor in this context.
+    const probeCode = `registerProcessor('vocalmix-parity-probe', class extends AudioWorkletProcessor {
+      constructor() { super(); this.sizes = {}; this.port.onmessage = () => this.port.postMessage(this.sizes); }
+      process(inputs) { const n = inputs[0].length ? inputs[0][0].length : 0; this.sizes[n] = (this.sizes[n] || 0) + 1; return true; }
+    });`;
+    await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([probeCode], { type: 'text/javascript' })));
+    const probe = new AudioWorkletNode(ctx, 'vocalmix-parity-probe', { numberOfInputs: 1, numberOfOutputs: 0 });
+    src.connect(probe);
+    quanta = () => new Promise((resolve) => { probe.port.onmessage = (e) => resolve(e.data); probe.port.postMessage('sizes'); });
     if (wholeFile) post({ type: 'wholeFile', ...wholeFile });
     post({ type: 'values', values: mixer.presetToValues(schema, presetByName(c.preset)) });
     if (!wholeFile && c.outputGainDb) post({ type: 'outputGain', db: c.outputGainDb });
@@ -316,9 +329,9 @@ async function pageCase(c) {
   src.start(0);
   const rendered = await ctx.startRendering();
   return {
+    quanta: await quanta(),
     sampleRate: d.sampleRate, channels: d.channels, frames: d.frames, latency,
     gainStagingDb: d.gainStagingDb, noiseBins: d.noiseProfile.length, errors, suspendedAt,
-    renderQuantumSize: ctx.renderQuantumSize ?? null,
     input: b64(interleave(d.left, d.right)),
     out: b64(interleave(rendered.getChannelData(0), rendered.getChannelData(1))),
     ms: performance.now() - started,
@@ -329,18 +342,18 @@ async function pageCase(c) {
 const port = await freePort();
 const server = spawn(serverBin, ['--port', String(port), '--data', path.join(tmp, 'data'),
   '--web-root', webDir, '--wasm-root', wasmDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise((resolve, reject) => {
-  const t = setTimeout(() => reject(new Error('server did not start')), 10000);
-  server.stdout.on('data', (d) => { if (String(d).includes('listening')) { clearTimeout(t); resolve(); } });
-  server.on('exit', (c) => reject(new Error(`server exited with ${c}`)));
-});
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+let browser = null;
 try {
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('server did not start')), 10000);
+    server.stdout.on('data', (d) => { if (String(d).includes('listening')) { clearTimeout(t); resolve(); } });
+    server.on('exit', (c) => reject(new Error(`server exited with ${c}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
   const page = await browser.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -395,6 +408,11 @@ try {
       (b.suspendedAt.length ? `, suspended at ${b.suspendedAt.join('/')}` : '') + `; page ${Math.round(b.ms)} ms]`;
     check(inCmp.differ === 0, `${c.name}: decoded input (page worker vs native) ${describe(inCmp)}`);
     check(cmp.differ === 0, `${c.name}: output ${describe(cmp)} ${tag}`);
+    if (b.quanta) {
+      const sizes = Object.keys(b.quanta).map(Number).filter((k) => k > 0);
+      check(sizes.length === 1 && sizes[0] === 128 && b.quanta[128] * 128 >= b.frames,
+        `${c.name}: the worklet ran in 128-frame quanta (${Object.entries(b.quanta).map(([k, v]) => `${v} × ${k}`).join(', ')})`);
+    }
     check(b.latency === n.latency, `${c.name}: latency ${b.latency} (native ${n.latency})`);
     if (c.analyse) {
       check(b.gainStagingDb === n.gain_staging_db && b.noiseBins === n.noise_bins,
@@ -411,7 +429,7 @@ try {
 } catch (err) {
   check(false, `the test ran to the end: ${err && err.stack ? err.stack : err}`);
 } finally {
-  await browser.close();
+  if (browser) await browser.close();
   server.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
 }

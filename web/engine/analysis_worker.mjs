@@ -6,6 +6,7 @@ import createEngine from '/wasm/vocalmix_worklet.mjs';
 
 const M = createEngine();
 let decoded = null;
+let beat = null;  // the beat as decoded, at its own rate (the render resamples it the same way)
 
 function reply(id, body, transfer) {
   self.postMessage({ id, ...body }, transfer || []);
@@ -17,6 +18,7 @@ self.onmessage = (e) => {
     if (type === 'decode') {
       const d = M.decode(new Uint8Array(e.data.bytes));
       decoded = d;
+      beat = null;
       const a = M.analyseInput(d.left, d.right, d.sampleRate);
       const left = d.left.slice();
       const right = d.right.slice();
@@ -25,9 +27,21 @@ self.onmessage = (e) => {
         left, right, integratedLufs: a.integratedLufs, gainStagingDb: a.gainStagingDb,
         noiseProfile: a.noiseProfile, version: M.version(),
       }, [left.buffer, right.buffer]);
+    } else if (type === 'beat') {
+      if (!decoded) throw new Error('load the vocal first');
+      const b = M.decode(new Uint8Array(e.data.bytes));
+      const p = M.prepareBeat(b.left, b.right, b.sampleRate, decoded.sampleRate);
+      beat = b;
+      const left = p.left.slice();
+      const right = p.right.slice();
+      reply(id, {
+        ok: true, sampleRate: b.sampleRate, frames: p.frames, left, right, lufs: p.lufs, gainDb: p.gainDb,
+      }, [left.buffer, right.buffer]);
     } else if (type === 'normalise') {
       if (!decoded) throw new Error('no file decoded yet');
-      const r = M.renderOffline(decoded.left, decoded.right, decoded.sampleRate, e.data.paramsJson);
+      const r = beat
+        ? M.renderOfflineWithBeat(decoded.left, decoded.right, decoded.sampleRate, e.data.paramsJson, beat.left, beat.right, beat.sampleRate)
+        : M.renderOffline(decoded.left, decoded.right, decoded.sampleRate, e.data.paramsJson);
       reply(id, {
         ok: true, normalisationDb: r.normalisationDb, deliveredLufs: r.deliveredLufs,
         gainStagingDb: r.gainStagingDb, notes: r.notes,

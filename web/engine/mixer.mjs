@@ -2,8 +2,11 @@
 //   const mixer = await createMixer(audioContext, { schema });   // schema: GET /api/params
 //   mixer.setPreset(presetObject); mixer.setParam(id, value); mixer.bypass(on);
 //   mixer.setWholeFile({gainStagingDb, noiseProfile, outputGainDb}); mixer.onmeters = (m) => …
-// Graph: input → engine → wet gain ─┐
-//        input ──────→ dry gain ────┴→ output   (A/B: the dry path at matched loudness)
+//   mixer.reset()   clears the engine's state and jumps every parameter to its target (changes
+//                   otherwise glide): call it after setting up a new file, before playing it.
+// Graph: input (vocal) ─┬→ engine (input 0) → wet gain ─┐
+//        beatInput ─────┼→ engine (input 1)              ├→ output
+//                       └→ dry gains (A/B: untouched, at matched loudness) ─┘
 // Everything audible is computed by the engine; the gain nodes only switch between paths.
 
 const METER_NAMES = ['inputPeakDb', 'outputPeakDb', 'expanderGrDb', 'deEsserGrDb',
@@ -30,22 +33,30 @@ export async function createMixer(ctx, { schema }) {
   const indexOf = new Map(schema.map((s, i) => [s.id, i]));
   await ctx.audioWorklet.addModule(new URL('./processor.mjs', import.meta.url));
   const node = new AudioWorkletNode(ctx, 'vocalmix-engine', {
-    numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [2],
+    numberOfInputs: 2, numberOfOutputs: 1, outputChannelCount: [2],
     channelCount: 2, channelCountMode: 'explicit', channelInterpretation: 'speakers',
   });
   const input = ctx.createGain();
+  const beatInput = ctx.createGain();  // the instrumental, already at the context's rate
   const wet = ctx.createGain();
   const dry = ctx.createGain();
+  const dryBeat = ctx.createGain();
   const output = ctx.createGain();
   dry.gain.value = 0;
-  input.connect(node).connect(wet).connect(output);
+  dryBeat.gain.value = 0;
+  input.connect(node, 0, 0);
+  beatInput.connect(node, 0, 1);
+  node.connect(wet).connect(output);
   input.connect(dry).connect(output);
+  beatInput.connect(dryBeat).connect(output);
+  let beatGainDb = 0;
+  let beatBalanceDb = 3;
 
   let latency = 0;
   let dryMatchDb = 0;
   let bypassed = false;
   const mixer = {
-    input, output, node,
+    input, beatInput, output, node,
     onmeters: null,
     onerror: null,
     get latency() { return latency; },
@@ -58,6 +69,9 @@ export async function createMixer(ctx, { schema }) {
     },
     setWholeFile(d) { node.port.postMessage({ type: 'wholeFile', ...d }); },
     setOutputGainDb(db) { node.port.postMessage({ type: 'outputGain', db }); },
+    // Whole-file gain staging of the beat; balance is the vocal-over-beat parameter (for A/B).
+    setBeatGainDb(db) { beatGainDb = db; node.port.postMessage({ type: 'beatGain', db }); },
+    setBeatBalanceDb(db) { beatBalanceDb = db; if (bypassed) mixer.bypass(true); },
     reset() { node.port.postMessage({ type: 'reset' }); },
     // A/B: the unprocessed input, gain-matched to the mix's loudness target.
     setBypassMatchDb(db) { dryMatchDb = db; if (bypassed) mixer.bypass(true); },
@@ -67,6 +81,8 @@ export async function createMixer(ctx, { schema }) {
       const g = Math.pow(10, dryMatchDb / 20);
       wet.gain.setTargetAtTime(on ? 0 : 1, t, 0.01);
       dry.gain.setTargetAtTime(on ? g : 0, t, 0.01);
+      const gb = Math.pow(10, (beatGainDb - beatBalanceDb + dryMatchDb) / 20);
+      dryBeat.gain.setTargetAtTime(on ? gb : 0, t, 0.01);
     },
     get bypassed() { return bypassed; },
   };

@@ -19,6 +19,8 @@ class VocalmixProcessor extends AudioWorkletProcessor {
     this.inR = m._malloc(BLOCK * 4);
     this.outL = m._malloc(BLOCK * 4);
     this.outR = m._malloc(BLOCK * 4);
+    this.beatL = m._malloc(BLOCK * 4);
+    this.beatR = m._malloc(BLOCK * 4);
     this.meterPtr = m._malloc(METER_COUNT * 8);
     this.framesSinceMeter = 0;
     this.meterInterval = Math.round(sampleRate / 20);
@@ -30,7 +32,16 @@ class VocalmixProcessor extends AudioWorkletProcessor {
     try {
       switch (msg.type) {
         // Parameters arrive by schema index: no strings or JSON on the audio thread.
-        case 'values': for (let i = 0; i < msg.values.length; i++) this.engine.setParamIndex(i, msg.values[i]); break;
+        case 'values': {
+          // Each parameter on its own: one bad value must not stop the others.
+          const errors = [];
+          for (let i = 0; i < msg.values.length; i++) {
+            try { this.engine.setParamIndex(i, msg.values[i]); } catch (err) { errors.push(String(err.message || err)); }
+          }
+          if (errors.length) this.port.postMessage({ type: 'error', message: errors.join('; ') });
+          break;
+        }
+        case 'beatGain': this.engine.setBeatGainDb(msg.db); break;
         case 'param': this.engine.setParamIndex(msg.index, msg.value); break;
         case 'wholeFile':
           this.engine.setInputGainDb(msg.gainStagingDb);
@@ -61,7 +72,14 @@ class VocalmixProcessor extends AudioWorkletProcessor {
       heap.fill(0, this.inL >> 2, (this.inL >> 2) + n);
       heap.fill(0, this.inR >> 2, (this.inR >> 2) + n);
     }
-    this.engine.process(this.inL, this.inR, this.outL, this.outR, n);
+    const beat = inputs[1];
+    if (beat && beat.length > 0) {  // a beat is playing on the second input
+      heap.set(beat[0], this.beatL >> 2);
+      heap.set(beat.length > 1 ? beat[1] : beat[0], this.beatR >> 2);
+      this.engine.processWithBeat(this.inL, this.inR, this.beatL, this.beatR, this.outL, this.outR, n);
+    } else {
+      this.engine.process(this.inL, this.inR, this.outL, this.outR, n);
+    }
     const out = this.module.HEAPF32;
     output[0].set(out.subarray(this.outL >> 2, (this.outL >> 2) + n));
     if (output.length > 1) output[1].set(out.subarray(this.outR >> 2, (this.outR >> 2) + n));

@@ -31,6 +31,7 @@
 //   Module.prepareBeat(left, right, beatRate, vocalRate) → {left, right, frames, lufs, gainDb}:
 //        the beat resampled to the vocal's rate by the render's resampler, and its gain staging
 //   Engine.processWithBeat(inL, inR, beatL, beatR, outL, outR, n)  Engine.setBeatGainDb(db)
+//   Module.analyseTempo(left, right, sampleRate) → {bpm, confidence, reliable}
 //   Module.renderOfflineWithBeat(left, right, sampleRate, paramsJson, beatLeft, beatRight, beatRate)
 //        the same with an instrumental under the vocal (any rate; resampled to the vocal's).
 //     paramsJson: a preset object (as presetsJson() lists), or a flat {"id": value} object, or
@@ -57,6 +58,7 @@
 #include "dsp/resampler.h"
 #include "engine/chain.h"
 #include "engine/preset.h"
+#include "analysis/tempo.h"
 #include "render/offline_mix.h"
 
 EM_JS(void, vocalmix_throw_js_error, (const char* message), {
@@ -401,7 +403,11 @@ val renderWith(const char* where, const val& left, const val& right, double samp
     }
     render::MemoryFrameStore store;
     VectorSink sink(l.size());
-    const render::MixResult mix = render::runOfflineMix(source, params, store, sink, {}, beat.get());
+    // The delay's tempo is detected exactly when `vocalmix render` would: when the parameters
+    // leave delay.bpm at its default.
+    render::MixOptions options;
+    options.detectTempo = params.get(ParamId::DelayBpm) == spec(ParamId::DelayBpm).defaultValue;
+    const render::MixResult mix = render::runOfflineMix(source, params, store, sink, {}, beat.get(), options);
     val o = val::object();
     o.set("sampleRate", sampleRate);
     o.set("frames", static_cast<double>(sink.left.size()));
@@ -416,6 +422,9 @@ val renderWith(const char* where, const val& left, const val& right, double samp
     o.set("latencyFrames", mix.latencyFrames);
     o.set("noiseProfileBins", static_cast<double>(mix.input.noiseProfile.size()));
     o.set("beatGainDb", mix.beatGainDb);
+    o.set("delayBpm", mix.delayBpm);
+    o.set("detectedBpm", mix.detectedBpm);
+    o.set("bpmConfidence", mix.bpmConfidence);
     val notes = val::array();
     for (const std::string& n : mix.notes) notes.call<void>("push", n);
     o.set("notes", notes);
@@ -466,6 +475,31 @@ val prepareBeat(const val& left, const val& right, double beatRate, double outRa
   });
 }
 
+// Tempo of planar audio (the same estimate `vocalmix analyze` and the render use).
+val analyseTempo(const val& left, const val& right, double sampleRate) {
+  return guarded("analyseTempo", [&] {
+    checkSampleRate(sampleRate);
+    std::vector<float> l, r;
+    planarFrom(left, right, l, r);
+    tempo::TempoAnalyzer analyzer(static_cast<int>(sampleRate));
+    std::vector<float> inter(2 * 4096);
+    for (size_t pos = 0; pos < l.size(); pos += 4096) {
+      const size_t n = std::min<size_t>(4096, l.size() - pos);
+      for (size_t i = 0; i < n; ++i) {
+        inter[2 * i] = l[pos + i];
+        inter[2 * i + 1] = r[pos + i];
+      }
+      analyzer.addFrames(inter.data(), 2, static_cast<int64_t>(n));
+    }
+    const tempo::TempoEstimate t = analyzer.finish();
+    val o = val::object();
+    o.set("bpm", t.bpm);
+    o.set("confidence", t.confidence);
+    o.set("reliable", t.reliable);
+    return o;
+  });
+}
+
 val renderOffline(const val& left, const val& right, double sampleRate,
                   const std::string& paramsJson) {
   return renderWith("renderOffline", left, right, sampleRate, paramsJson, nullptr, nullptr, 0.0);
@@ -511,4 +545,5 @@ EMSCRIPTEN_BINDINGS(vocalmix) {
   function("renderOffline", &renderOffline);
   function("renderOfflineWithBeat", &renderOfflineWithBeat);
   function("prepareBeat", &prepareBeat);
+  function("analyseTempo", &analyseTempo);
 }

@@ -18,6 +18,7 @@ const state = {
   beatUpload: null, beat: null, beatBuffer: null, beatSource: null,
   source: null, playing: false, startTime: 0, offset: 0, normaliseTimer: null,
   inputLufs: -200, renderBusy: false,
+  tempoBpm: null,  // detected, tapped or chosen: kept when switching presets
 };
 
 // ---- worker (decode, whole-file analysis, loudness pass) ----
@@ -166,6 +167,7 @@ function buildControls() {
 }
 function setValue(id, v) {
   state.values[id] = v;
+  if (id === 'delay.bpm') state.tempoBpm = v;
   syncControl(id);
   if (state.mixer) state.mixer.setParam(id, v);
   if (state.mixer && id === 'beat.balance_db') state.mixer.setBeatBalanceDb(v);
@@ -191,11 +193,40 @@ function buildPresetCards() {
 function choosePreset(p) {
   state.preset = p;
   state.values = presetValues(p);
+  if (state.tempoBpm !== null) state.values['delay.bpm'] = state.tempoBpm;
   for (const card of document.querySelectorAll('.card')) card.setAttribute('aria-checked', String(card.dataset.name === p.name));
   for (const s of state.schema) syncControl(s.id);
   if (state.mixer) state.mixer.setPreset({ name: p.name, params: state.values });
   updateBypassMatch();
   scheduleNormalise();
+}
+
+// ---- tempo: the delay follows the music (the beat if there is one, else the vocal) ----
+// The same estimate the server's render makes; applied here so preview and delivery agree.
+function applyDetectedTempo(t, source) {
+  const label = $('tempo-detected');
+  if (t && t.reliable && t.bpm >= 40 && t.bpm <= 240) {
+    setValue('delay.bpm', Math.round(t.bpm * 100) / 100);
+    label.textContent = `Tempo: ${t.bpm.toFixed(1)} BPM detected from the ${source} (confidence ${t.confidence.toFixed(2)})`;
+  } else {
+    label.textContent = `No clear tempo in the ${source}: the delay keeps ${state.values['delay.bpm']} BPM (tap it in, or set it)`;
+  }
+}
+const taps = [];
+function tapTempo() {
+  const now = performance.now();
+  if (taps.length && now - taps[taps.length - 1] > 2000) taps.length = 0;
+  taps.push(now);
+  if (taps.length >= 3) {
+    const intervals = taps.slice(1).map((t, i) => t - taps[i]).slice(-8);
+    const bpm = 60000 / (intervals.reduce((a, b) => a + b, 0) / intervals.length);
+    setValue('delay.bpm', Math.min(240, Math.max(40, Math.round(bpm * 10) / 10)));
+    $('tempo-detected').textContent = `Tempo: ${state.values['delay.bpm']} BPM tapped`;
+  }
+}
+function scaleTempo(f) {
+  const v = Math.min(240, Math.max(40, Math.round(state.values['delay.bpm'] * f * 100) / 100));
+  setValue('delay.bpm', v);
 }
 
 // ---- loudness: the preview lands where the delivery will ----
@@ -245,6 +276,7 @@ async function handleFile(file) {
   }
   state.decoded = d;
   state.inputLufs = d.integratedLufs;
+  state.tempoBpm = null;
   state.beat = null;
   state.beatBuffer = null;
   state.beatUpload = null;
@@ -269,6 +301,7 @@ async function handleFile(file) {
   state.offset = 0;
   for (const id of ['player', 'presets-section', 'controls-section', 'render-section']) $(id).hidden = false;
   drawWave();
+  applyDetectedTempo(d.tempo, 'vocal');
   updateBypassMatch();
   scheduleNormalise();
   $('render').disabled = false;
@@ -314,6 +347,7 @@ async function handleBeat(file) {
   state.beat = b;
   state.mixer.setBeatGainDb(b.gainDb);
   state.mixer.setBeatBalanceDb(state.values['beat.balance_db']);
+  applyDetectedTempo(b.tempo, 'beat');
   peaks = null;
   drawWave();
   scheduleNormalise();
@@ -512,6 +546,9 @@ async function init() {
     seek(((e.clientX - r.left) / r.width) * state.buffer.duration);
   });
   $('render').addEventListener('click', renderAndDownload);
+  $('bpm-half').addEventListener('click', () => scaleTempo(0.5));
+  $('bpm-double').addEventListener('click', () => scaleTempo(2));
+  $('bpm-tap').addEventListener('click', tapTempo);
   document.addEventListener('keydown', (e) => {
     if (e.code === 'Space' && state.buffer && !['INPUT', 'SELECT', 'BUTTON'].includes(document.activeElement.tagName)) {
       e.preventDefault();

@@ -5,11 +5,13 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "analysis/tempo.h"
 #include "render/render_file.h"
 
 using namespace vocalmix;
@@ -76,6 +78,17 @@ void printQuality(const json& q) {
             << "  L/R balance        " << fmt(num("balance_db"), 2) << " dB\n"
             << "  mid/side           " << fmt(num("mid_side_db")) << " dB\n"
             << "  DC offset          " << num("dc_offset") << "\n";
+  if (q.contains("bpm")) {
+    const double bpm = num("bpm"), confidence = num("bpm_confidence");
+    std::cout << "  tempo              ";
+    if (bpm <= 0.0) {
+      std::cout << "none found\n";
+    } else {
+      const bool reliable = confidence >= tempo::kMinConfidence;
+      std::cout << fmt(bpm, 2) << " BPM (confidence " << fmt(confidence, 2)
+                << (reliable ? ")" : ", unreliable: maybe no beat)") << "\n";
+    }
+  }
 }
 
 }  // namespace
@@ -125,6 +138,11 @@ int main(int argc, char** argv) {
       req.beatPath = beat;
       req.preset = resolvePreset(presetArg);
       for (const auto& s : sets) setParamFromAssignment(req.preset.params, s);
+      // The delay follows the music's tempo unless the user (or their preset file) chose one.
+      const bool tempoChosen =
+          std::any_of(sets.begin(), sets.end(), [](const std::string& s) { return s.rfind("delay.bpm=", 0) == 0; }) ||
+          req.preset.toJson()["params"].contains("delay.bpm");
+      req.detectTempo = !tempoChosen;
       req.targetLufs = target;
       req.ceilingDbtp = ceiling;
       req.format = io::parseOutputFormat(formatArg);

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 
 #include "analysis/loudness_meter.h"
+#include "analysis/tempo.h"
 #include "dsp/denoiser.h"
 #include "dsp/dmath.h"
 #include "engine/chain.h"
@@ -361,9 +363,46 @@ BeatAnalysis analyseBeat(FrameSource& beat) {
   return a;
 }
 
-MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore& store,
-                        FrameSink& sink, const Progress& progress, FrameSource* beatSource) {
+namespace {
+
+tempo::TempoEstimate detectTempo(FrameSource& s) {
+  s.rewind();
+  tempo::TempoAnalyzer analyzer(s.sampleRate());
+  std::vector<float> buf(static_cast<size_t>(kBlock) * s.channels());
+  for (int64_t n; (n = s.read(buf.data(), kBlock)) > 0;) analyzer.addFrames(buf.data(), s.channels(), n);
+  s.rewind();
+  return analyzer.finish();
+}
+
+std::string formatBpm(double bpm) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", bpm);
+  return text;
+}
+
+}  // namespace
+
+MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameStore& store,
+                        FrameSink& sink, const Progress& progress, FrameSource* beatSource,
+                        const MixOptions& options) {
   MixResult r;
+  ParamSet params = requested;
+  if (options.detectTempo) {
+    const tempo::TempoEstimate t = detectTempo(beatSource ? *beatSource : source);
+    r.bpmSource = beatSource ? "beat" : "vocal";
+    r.detectedBpm = t.bpm;
+    r.bpmConfidence = t.confidence;
+    const std::string preset = formatBpm(params.get(ParamId::DelayBpm));
+    if (t.reliable && t.bpm >= 40.0 && t.bpm <= 240.0) {
+      params.set(ParamId::DelayBpm, t.bpm);
+      r.notes.push_back("delay tempo " + formatBpm(t.bpm) + " BPM, detected from the " + r.bpmSource +
+                        " (confidence " + formatBpm(t.confidence) + ")");
+    } else {
+      r.notes.push_back("no clear tempo in the " + r.bpmSource + " (confidence " + formatBpm(t.confidence) +
+                        "): the delay keeps the preset's " + preset + " BPM");
+    }
+  }
+  r.delayBpm = params.get(ParamId::DelayBpm);
   // 1. Analyse the input: loudness of the centred vocal, noise profile, gain staging.
   r.input = analyseInput(source, progress);
   const int rate = source.sampleRate();

@@ -89,6 +89,11 @@ struct MixResult {
   double beatLufs = -200.0;              // the beat as given (when there is one)
   double beatGainDb = 0.0;               // its gain staging, quantised
   int64_t beatFrames = 0;                // its length at the vocal's rate
+  // Tempo for the delay (when asked to detect it): from the beat if there is one, else the vocal.
+  double detectedBpm = 0.0;
+  double bpmConfidence = 0.0;
+  std::string bpmSource;                 // "beat", "vocal" or "" (not detected)
+  double delayBpm = 0.0;                 // what the delay used
   int latencyFrames = 0;                 // chain + limiter, compensated
   std::vector<std::string> notes;
 };
@@ -109,8 +114,15 @@ BeatAnalysis analyseBeat(FrameSource& beat);
 // and delivers the result to `sink`: as many frames as the input, or as the beat if there is a
 // longer one. `store` holds the chain's output between passes. `beat` (optional) is an
 // instrumental at any rate, mixed under the vocal at the vocal's rate.
+struct MixOptions {
+  // Set the delay's tempo from the music: the beat's tempo if there is a beat, else the
+  // vocal's; when the estimate is unreliable the preset's tempo stays and the notes say so.
+  // Off when the user chose a tempo.
+  bool detectTempo = false;
+};
+
 MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore& store,
                         FrameSink& sink, const Progress& progress = {},
-                        FrameSource* beat = nullptr);
+                        FrameSource* beat = nullptr, const MixOptions& options = {});
 
 }  // namespace vocalmix::render

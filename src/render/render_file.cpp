@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "analysis/quality_report.h"
+#include "analysis/tempo.h"
 #include "dsp/tpdf_dither.h"
 
 namespace vocalmix::render {
@@ -156,8 +157,11 @@ json renderFile(const RenderRequest& req) {
   FileSource source(reader);
   TempFileFrameStore store;
   FileSink sink(req, info.sampleRate);
+  MixOptions options;
+  options.detectTempo = req.detectTempo;
   const MixResult mix = runOfflineMix(source, params, store, sink, req.progress,
-                                      beatSource ? &*beatSource : nullptr);
+                                      beatSource ? &*beatSource : nullptr, options);
+  params.set(ParamId::DelayBpm, mix.delayBpm);  // the report shows what was used
   sink.commit();
 
   const double seconds =
@@ -184,6 +188,10 @@ json renderFile(const RenderRequest& req) {
   report["latency_compensated_frames"] = mix.latencyFrames;
   report["noise_profile_bins"] = mix.input.noiseProfile.size();
   report["notes"] = mix.notes;
+  report["tempo"] = {{"delay_bpm", mix.delayBpm},
+                     {"detected_bpm", mix.detectedBpm},
+                     {"confidence", mix.bpmConfidence},
+                     {"source", mix.bpmSource.empty() ? "preset or user" : mix.bpmSource}};
   if (beatReader) {
     report["beat"] = beatQuality;
     report["beat"]["file"] = req.beatPath;
@@ -202,6 +210,17 @@ json analyzeFile(const std::string& path) {
   j["file"] = path;
   j["container"] = reader.info().container;
   j["encoding"] = reader.info().encoding;
+  // Tempo: a second pass over the file (inputReport leaves the reader rewound).
+  const int channels = reader.info().channels;
+  tempo::TempoAnalyzer tempo(reader.info().sampleRate);
+  std::vector<float> buf(static_cast<size_t>(4096) * channels);
+  for (int64_t n; (n = reader.read(buf.data(), 4096)) > 0;) {
+    tempo.addFrames(buf.data(), channels, n);
+  }
+  reader.rewind();
+  const tempo::TempoEstimate t = tempo.finish();
+  j["bpm"] = t.bpm;                    // 0 when no tempo was found
+  j["bpm_confidence"] = t.confidence;  // 0..1; below tempo::kMinConfidence it is a guess
   return j;
 }
 

@@ -21,6 +21,9 @@ struct RenderRequest {
   std::string inputPath;
   std::string outputPath;
   std::string beatPath;                // optional instrumental mixed under the vocal
+  // Detect the delay's tempo (from the beat, else the vocal) — the callers turn this off when
+  // the user chose delay.bpm.
+  bool detectTempo = false;
   Preset preset;                       // values already include any --set overrides
   std::optional<double> targetLufs;    // overrides the preset's output.target_lufs
   std::optional<double> ceilingDbtp;   // overrides output.ceiling_dbtp

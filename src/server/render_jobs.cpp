@@ -106,6 +106,7 @@ void RenderJobs::run(json record) {
     if (record.contains("target_lufs")) req.targetLufs = record["target_lufs"].get<double>();
     if (record.contains("ceiling_dbtp")) req.ceilingDbtp = record["ceiling_dbtp"].get<double>();
     req.format = io::parseOutputFormat(record["format"].get<std::string>());
+    req.detectTempo = record.value("detect_tempo", false);
     const std::string ext = req.format == io::OutputFormat::Flac ? "flac" : "wav";
     req.outputPath = store_.renderFile(id, ext).string();
     req.progress = [this, id](double fraction, const std::string&) {

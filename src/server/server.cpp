@@ -119,6 +119,9 @@ json buildJob(const json& body, const Store& store) {
     job[key] = body[key];
   }
   job["preset"] = preset.toJson();
+  // The delay follows the music's tempo unless the request chose one (the web app sends the
+  // tempo it detected with the same code, so preview and delivery agree either way).
+  job["detect_tempo"] = !job["preset"]["params"].contains("delay.bpm");
   const std::string stem = fs::path(upload->value("name", std::string("vocal"))).stem().string();
   job["filename"] = safeName(stem + "-" + preset.name) + (format == io::OutputFormat::Flac ? ".flac" : ".wav");
   return job;

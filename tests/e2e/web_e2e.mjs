@@ -80,6 +80,11 @@ try {
     el.dispatchEvent(new Event('input', { bubbles: true }));
   });
   await page.waitForTimeout(800);
+  const tempoBefore = await page.textContent('#quick .param[data-id="delay.bpm"] .value');
+  await page.click('#bpm-half');
+  const tempoAfter = await page.textContent('#quick .param[data-id="delay.bpm"] .value');
+  check(parseFloat(tempoAfter) === Math.max(40, parseFloat(tempoBefore) / 2), `½× halves the delay tempo (${tempoBefore} → ${tempoAfter})`);
+  check((await page.textContent('#tempo-detected')).length > 0, `tempo status shown: ${await page.textContent('#tempo-detected')}`);
   const peak = await page.textContent('#m-peak');
   const lufs = await page.textContent('#m-lufs');
   check(peak !== '–' && peak.includes('dBTP'), `true-peak meter updates while playing (${peak})`);

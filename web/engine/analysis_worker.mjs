@@ -20,22 +20,26 @@ self.onmessage = (e) => {
       decoded = d;
       beat = null;
       const a = M.analyseInput(d.left, d.right, d.sampleRate);
+      const t = M.analyseTempo(d.left, d.right, d.sampleRate);
       const left = d.left.slice();
       const right = d.right.slice();
       reply(id, {
         ok: true, sampleRate: d.sampleRate, channels: d.channels, frames: d.frames,
         left, right, integratedLufs: a.integratedLufs, gainStagingDb: a.gainStagingDb,
         noiseProfile: a.noiseProfile, version: M.version(),
+        tempo: { bpm: t.bpm, confidence: t.confidence, reliable: t.reliable },
       }, [left.buffer, right.buffer]);
     } else if (type === 'beat') {
       if (!decoded) throw new Error('load the vocal first');
       const b = M.decode(new Uint8Array(e.data.bytes));
       const p = M.prepareBeat(b.left, b.right, b.sampleRate, decoded.sampleRate);
+      const t = M.analyseTempo(b.left, b.right, b.sampleRate);
       beat = b;
       const left = p.left.slice();
       const right = p.right.slice();
       reply(id, {
         ok: true, sampleRate: b.sampleRate, frames: p.frames, left, right, lufs: p.lufs, gainDb: p.gainDb,
+        tempo: { bpm: t.bpm, confidence: t.confidence, reliable: t.reliable },
       }, [left.buffer, right.buffer]);
     } else if (type === 'normalise') {
       if (!decoded) throw new Error('no file decoded yet');

@@ -167,3 +167,35 @@ TEST_CASE("beat: a mono beat with the sends off leaves the mix exactly centred",
   CHECK(differing == 0);
   CHECK(out.size() / 2 == static_cast<size_t>(12 * 48000));
 }
+
+TEST_CASE("beat: the delay follows the beat's tempo unless the user chose one", "[beat]") {
+  REQUIRE(testing::speechAvailable());
+  const std::string beat = tmp("loop95.wav");
+  writeWav(beat, 44100, 2, drums(44100, 95.0, 26.0, 2));
+  render::RenderRequest req;
+  req.inputPath = vocal48k(24.0);
+  req.beatPath = beat;
+  req.preset = bundledPreset("smooth_rnb");
+  req.detectTempo = true;
+  req.outputPath = tmp("tempo_auto.wav");
+  const auto autoTempo = render::renderFile(req);
+  INFO(autoTempo["tempo"].dump() << " " << autoTempo["notes"].dump());
+  CHECK(autoTempo["tempo"]["source"] == "beat");
+  CHECK(autoTempo["tempo"]["delay_bpm"].get<double>() == Approx(95.0).epsilon(0.04));  // Acc1
+  CHECK(autoTempo["params"]["delay.bpm"] == autoTempo["tempo"]["delay_bpm"]);
+  // The vocal alone (speech, no beat) has no reliable tempo: the preset's 120 BPM stays, and
+  // the report says so.
+  render::RenderRequest vocalOnly = req;
+  vocalOnly.beatPath.clear();
+  vocalOnly.outputPath = tmp("tempo_vocal.wav");
+  const auto v = render::renderFile(vocalOnly);
+  CHECK(v["tempo"]["source"] == "vocal");
+  CHECK(v["tempo"]["delay_bpm"] == 120.0);
+  CHECK(v["notes"].dump().find("no clear tempo") != std::string::npos);
+  // The user's choice wins.
+  req.detectTempo = false;
+  req.preset.params.set(ParamId::DelayBpm, 87.0);
+  req.outputPath = tmp("tempo_user.wav");
+  const auto user = render::renderFile(req);
+  CHECK(user["tempo"]["delay_bpm"] == 87.0);
+}

@@ -8,6 +8,7 @@ scripts/setup.sh
 scripts/build.sh
 scripts/build-wasm.sh >/dev/null
 echo
-echo "  vocalmix is starting: open http://127.0.0.1:8080 in your browser"
+echo "  vocalmix is starting — open the address printed below in your browser"
+echo "  (http://127.0.0.1:8080 unless you passed --host/--port). Ctrl-C stops it."
 echo
 exec build/bin/vocalmix-server "$@"   # defaults: --host 127.0.0.1 --port 8080 --data data

@@ -1,5 +1,6 @@
-// The offline mix, step by step. Each chain pass re-reads the input and re-runs the chain (it
-// is deterministic), which keeps memory bounded for hour-long files.
+// The offline mix, step by step: analyse → (detect tempo) → chain once into the store →
+// find the normalisation gain on the stored result → deliver. Inputs are streamed in blocks,
+// so memory stays bounded for hour-long files.
 #include "render/offline_mix.h"
 
 #include <algorithm>
@@ -11,9 +12,9 @@
 #include "analysis/tempo.h"
 #include "dsp/denoiser.h"
 #include "dsp/dmath.h"
+#include "dsp/resampler.h"
 #include "engine/chain.h"
 #include "engine/output_stage.h"
-#include "dsp/resampler.h"
 
 namespace vocalmix::render {
 
@@ -59,7 +60,7 @@ class ChannelFolder {
 // Delivers exactly `total` frames of a processor with `latency` frames of delay: feeds the
 // input (then silence), drops the first `latency` output frames.
 template <typename Process, typename Out>
-void latencyCompensated(int64_t total, int latency, int block, Process&& process, Out&& out) {
+void latencyCompensated(int64_t total, int latency, Process&& process, Out&& out) {
   int64_t toSkip = latency, delivered = 0;
   bool inputLeft = true;
   while (delivered < total) {
@@ -73,7 +74,6 @@ void latencyCompensated(int64_t total, int latency, int block, Process&& process
     const int count = static_cast<int>(std::min<int64_t>(n - offset, total - delivered));
     if (count > 0) out(offset, count);
     delivered += count;
-    (void)block;
   }
 }
 
@@ -245,7 +245,7 @@ double mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& param
   std::vector<float> beatL(kBlock), beatR(kBlock), vocalL(kBlock), vocalR(kBlock);
   int64_t fed = 0;
   bool vocalLeft = true;
-  latencyCompensated(total, latency, kBlock,
+  latencyCompensated(total, latency,
       [&](bool inputLeft) {
         int n = kBlock;
         const float* l = zeros.data();
@@ -328,7 +328,7 @@ double outputPass(FrameStore& store, int64_t total, int sampleRate, const ParamS
   analysis::LoudnessMeter meter(sampleRate, 2, /*truePeak=*/false);
   std::vector<float> inL(kBlock), inR(kBlock), outL(kBlock), outR(kBlock), inter(2 * kBlock);
   std::vector<double> l(kBlock), r(kBlock);
-  latencyCompensated(total, stage.latency(), kBlock,
+  latencyCompensated(total, stage.latency(),
       [&](bool inputLeft) {
         const int n = inputLeft ? store.read(inL.data(), inR.data(), kBlock) : kBlock;
         if (n == 0) return 0;

@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
 # The whole suite: install what is missing, build native and WASM, run every test through
-# CTest (unit, parity native-vs-WASM, server, browser end-to-end). Exit code is CTest's.
+# CTest (unit, parity native-vs-WASM, server, browser end-to-end); then the native tests again
+# under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/ (VOCALMIX_SKIP_SANITIZERS=1
+# skips that stage). Exit code: CTest's, non-zero if either run failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
 scripts/build-wasm.sh >/dev/null
-cd build
-ctest --output-on-failure -j2 --timeout 900
+status=0
+(cd build && ctest --output-on-failure -j2 --timeout 900) || status=$?
+
+if [[ "${VOCALMIX_SKIP_SANITIZERS:-0}" != 1 ]]; then
+  echo
+  echo "== the same native tests under ASan + UBSan (build-asan/) =="
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DVOCALMIX_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j2 >/dev/null
+  # The WASM parity and browser tests need the release build; they ran above.
+  (cd build-asan && ctest --output-on-failure -j2 --timeout 900 -E "parity|e2e") || status=$?
+fi
+exit $status

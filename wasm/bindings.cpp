@@ -481,17 +481,8 @@ val analyseTempo(const val& left, const val& right, double sampleRate) {
     checkSampleRate(sampleRate);
     std::vector<float> l, r;
     planarFrom(left, right, l, r);
-    tempo::TempoAnalyzer analyzer(static_cast<int>(sampleRate));
-    std::vector<float> inter(2 * 4096);
-    for (size_t pos = 0; pos < l.size(); pos += 4096) {
-      const size_t n = std::min<size_t>(4096, l.size() - pos);
-      for (size_t i = 0; i < n; ++i) {
-        inter[2 * i] = l[pos + i];
-        inter[2 * i + 1] = r[pos + i];
-      }
-      analyzer.addFrames(inter.data(), 2, static_cast<int64_t>(n));
-    }
-    const tempo::TempoEstimate t = analyzer.finish();
+    PlanarSource source(l, r, static_cast<int>(sampleRate));
+    const tempo::TempoEstimate t = render::estimateTempo(source);
     val o = val::object();
     o.set("bpm", t.bpm);
     o.set("confidence", t.confidence);

@@ -363,9 +363,7 @@ BeatAnalysis analyseBeat(FrameSource& beat) {
   return a;
 }
 
-namespace {
-
-tempo::TempoEstimate detectTempo(FrameSource& s) {
+tempo::TempoEstimate estimateTempo(FrameSource& s) {
   s.rewind();
   tempo::TempoAnalyzer analyzer(s.sampleRate());
   std::vector<float> buf(static_cast<size_t>(kBlock) * s.channels());
@@ -373,6 +371,8 @@ tempo::TempoEstimate detectTempo(FrameSource& s) {
   s.rewind();
   return analyzer.finish();
 }
+
+namespace {
 
 std::string formatBpm(double bpm) {
   char text[32];
@@ -388,7 +388,7 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
   MixResult r;
   ParamSet params = requested;
   if (options.detectTempo) {
-    const tempo::TempoEstimate t = detectTempo(beatSource ? *beatSource : source);
+    const tempo::TempoEstimate t = estimateTempo(beatSource ? *beatSource : source);
     r.bpmSource = beatSource ? "beat" : "vocal";
     r.detectedBpm = t.bpm;
     r.bpmConfidence = t.confidence;

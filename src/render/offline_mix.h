@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/tempo.h"
 #include "engine/params.h"
 
 namespace vocalmix::render {
@@ -114,6 +115,9 @@ BeatAnalysis analyseBeat(FrameSource& beat);
 // and delivers the result to `sink`: as many frames as the input, or as the beat if there is a
 // longer one. `store` holds the chain's output between passes. `beat` (optional) is an
 // instrumental at any rate, mixed under the vocal at the vocal's rate.
+// The tempo of a whole source (the estimate `vocalmix analyze` reports and the delay follows).
+tempo::TempoEstimate estimateTempo(FrameSource& source);
+
 struct MixOptions {
   // Set the delay's tempo from the music: the beat's tempo if there is a beat, else the
   // vocal's; when the estimate is unreliable the preset's tempo stays and the notes say so.

@@ -211,14 +211,8 @@ json analyzeFile(const std::string& path) {
   j["container"] = reader.info().container;
   j["encoding"] = reader.info().encoding;
   // Tempo: a second pass over the file (inputReport leaves the reader rewound).
-  const int channels = reader.info().channels;
-  tempo::TempoAnalyzer tempo(reader.info().sampleRate);
-  std::vector<float> buf(static_cast<size_t>(4096) * channels);
-  for (int64_t n; (n = reader.read(buf.data(), 4096)) > 0;) {
-    tempo.addFrames(buf.data(), channels, n);
-  }
-  reader.rewind();
-  const tempo::TempoEstimate t = tempo.finish();
+  FileSource source(reader);
+  const tempo::TempoEstimate t = estimateTempo(source);
   j["bpm"] = t.bpm;                    // 0 when no tempo was found
   j["bpm_confidence"] = t.confidence;  // 0..1; below tempo::kMinConfidence it is a guess
   return j;

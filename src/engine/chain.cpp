@@ -285,50 +285,41 @@ void Chain::processChunk(const float* inL, const float* inR, const float* beatL,
   // 2. High-pass (12 dB/oct, or two sections for 24) and the optional low-pass.
   //    Filters whose output is not used (stage settled off, second section at 12 dB/oct) or
   //    that are identities (EQ bands at 0 dB) are skipped sample by sample.
-  std::copy(x, x + n, dry_.data());
-  for (int i = 0; i < n; ++i) {
-    const bool hpfOff = hpfMix_.w.current() == 0.0 && !hpfMix_.w.isSmoothing();
-    const double a = hpf1_.processUnlessIdle(x[i], hpfOff);
-    const double s = slopeMix_.next();
-    const double b = hpf2_.processUnlessIdle(a, hpfOff || (s == 0.0 && !slopeMix_.isSmoothing()));
-    x[i] = s == 1.0 ? b : s == 0.0 ? a : a + s * (b - a);
-  }
-  hpfMix_.apply(dry_.data(), x, n);
-  std::copy(x, x + n, dry_.data());
-  for (int i = 0; i < n; ++i) {
-    x[i] = lpf_.processUnlessIdle(x[i], lpfMix_.w.current() == 0.0 && !lpfMix_.w.isSmoothing());
-  }
-  lpfMix_.apply(dry_.data(), x, n);
+  runStage(hpfMix_, n, [&](double* y) {
+    const bool hpfOff = hpfMix_.settledOff();
+    for (int i = 0; i < n; ++i) {
+      const double a = hpf1_.processUnlessIdle(y[i], hpfOff);
+      const double s = slopeMix_.next();
+      const double b = hpf2_.processUnlessIdle(a, hpfOff || (s == 0.0 && !slopeMix_.isSmoothing()));
+      y[i] = s == 1.0 ? b : s == 0.0 ? a : a + s * (b - a);
+    }
+  });
+  runStage(lpfMix_, n, [&](double* y) {
+    const bool lpfOff = lpfMix_.settledOff();
+    for (int i = 0; i < n; ++i) y[i] = lpf_.processUnlessIdle(y[i], lpfOff);
+  });
 
   // 3. Denoiser (its bypass is a glide of the reduction to 0 dB) and expander.
   denoiser_.process(x, n);
-  std::copy(x, x + n, dry_.data());
-  expander_.process(x, n);
-  expanderMix_.apply(dry_.data(), x, n);
+  runStage(expanderMix_, n, [&](double* y) { expander_.process(y, n); });
 
   // 4. De-esser.
-  std::copy(x, x + n, dry_.data());
-  deEsser_.process(x, n);
-  deEsserMix_.apply(dry_.data(), x, n);
+  runStage(deEsserMix_, n, [&](double* y) { deEsser_.process(y, n); });
 
   // 5. Parametric EQ.
-  std::copy(x, x + n, dry_.data());
-  for (int i = 0; i < n; ++i) {
-    double y = x[i];
-    for (SmoothedBiquad* band : {&eqLow_, &eqMud_, &eqMid_, &eqPresence_, &eqAir_}) {
-      y = band->processUnlessIdle(y, band->isNeutral());
+  runStage(eqMix_, n, [&](double* y) {
+    for (int i = 0; i < n; ++i) {
+      double v = y[i];
+      for (SmoothedBiquad* band : {&eqLow_, &eqMud_, &eqMid_, &eqPresence_, &eqAir_}) {
+        v = band->processUnlessIdle(v, band->isNeutral());
+      }
+      y[i] = v;
     }
-    x[i] = y;
-  }
-  eqMix_.apply(dry_.data(), x, n);
+  });
 
   // 6. Compressor, then the slower leveler.
-  std::copy(x, x + n, dry_.data());
-  compressor_.process(x, n);
-  compMix_.apply(dry_.data(), x, n);
-  std::copy(x, x + n, dry_.data());
-  leveler_.process(x, n);
-  levelerMix_.apply(dry_.data(), x, n);
+  runStage(compMix_, n, [&](double* y) { compressor_.process(y, n); });
+  runStage(levelerMix_, n, [&](double* y) { leveler_.process(y, n); });
 
   // 7. Saturation (bypass = mix glides to 0; latency stays constant).
   saturation_.process(x, n);

@@ -8,6 +8,7 @@
 // asymmetric speech waveforms create (QUALITY.md: |mean| < 1e-4).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 #include <vector>
@@ -93,7 +94,17 @@ class Chain {
   struct StageMix {
     Smoothed w;
     void apply(const double* dry, double* wet, int n);
+    bool settledOff() const { return w.current() == 0.0 && !w.isSmoothing(); }
   };
+  // Runs one bypassable stage in place on the vocal (mono_): keeps its input in dry_, lets
+  // `stage(x)` process x, then crossfades by the stage's mix.
+  template <typename Stage>
+  void runStage(StageMix& mix, int n, Stage&& stage) {
+    double* x = mono_.data();
+    std::copy(x, x + n, dry_.data());
+    stage(x);
+    mix.apply(dry_.data(), x, n);
+  }
 
   void processChunk(const float* inL, const float* inR, const float* beatL, const float* beatR,
                     float* outL, float* outR, int n);

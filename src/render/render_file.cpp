@@ -110,11 +110,16 @@ class FileSink : public FrameSink {
   std::vector<float> buffer_;
 };
 
-json inputReport(io::AudioReader& reader) {
-  analysis::QualityAnalyzer a(reader.info().sampleRate, reader.info().channels);
-  std::vector<float> buf(static_cast<size_t>(4096) * reader.info().channels);
+// The quality report of a file; with `tempo`, the same read also feeds the tempo analysis.
+json inputReport(io::AudioReader& reader, tempo::TempoAnalyzer* tempo = nullptr) {
+  const int channels = reader.info().channels;
+  analysis::QualityAnalyzer a(reader.info().sampleRate, channels);
+  std::vector<float> buf(static_cast<size_t>(4096) * channels);
   reader.rewind();
-  for (int64_t n; (n = reader.read(buf.data(), 4096)) > 0;) a.addFrames(buf.data(), n);
+  for (int64_t n; (n = reader.read(buf.data(), 4096)) > 0;) {
+    a.addFrames(buf.data(), n);
+    if (tempo) tempo->addFrames(buf.data(), channels, n);
+  }
   reader.rewind();
   return analysis::toJson(a.finish());
 }
@@ -206,13 +211,12 @@ json renderFile(const RenderRequest& req) {
 
 json analyzeFile(const std::string& path) {
   io::AudioReader reader(path);
-  json j = inputReport(reader);
+  tempo::TempoAnalyzer tempo(reader.info().sampleRate);
+  json j = inputReport(reader, &tempo);
   j["file"] = path;
   j["container"] = reader.info().container;
   j["encoding"] = reader.info().encoding;
-  // Tempo: a second pass over the file (inputReport leaves the reader rewound).
-  FileSource source(reader);
-  const tempo::TempoEstimate t = estimateTempo(source);
+  const tempo::TempoEstimate t = tempo.finish();
   j["bpm"] = t.bpm;                    // 0 when no tempo was found
   j["bpm_confidence"] = t.confidence;  // 0..1; below tempo::kMinConfidence it is a guess
   return j;

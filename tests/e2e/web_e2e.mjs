@@ -3,28 +3,14 @@
 // playback, change a parameter, render, download — and check that the downloaded file is
 // byte-identical to `vocalmix render` of the same input with the same settings.
 //   node tests/e2e/web_e2e.mjs SERVER_BIN CLI_BIN WEB_DIR WASM_DIR MAKE_TEST_VOCAL ARTIFACT_DIR
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { checker, launchChromium, startServer } from '../support/harness.mjs';
 
 const [serverBin, cliBin, webDir, wasmDir, makeVocal, artifactDir] = process.argv.slice(2);
-let failures = 0;
-let checks = 0;
-function check(ok, what) {
-  checks++;
-  if (ok) console.log(`ok   ${what}`);
-  else { failures++; console.log(`FAIL ${what}`); }
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
+const { check, finish } = checker();
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vocalmix-e2e-'));
 fs.mkdirSync(artifactDir, { recursive: true });
@@ -32,21 +18,8 @@ const vocal = path.join(tmp, 'my_take.wav');
 execFileSync(makeVocal, [vocal, '8']);
 const beat = path.join(tmp, 'beat44.wav');  // stands in for an instrumental: another rate, longer
 execFileSync(makeVocal, [beat, '9', '44100']);
-const port = await freePort();
-const server = spawn(serverBin, ['--port', String(port), '--data', path.join(tmp, 'data'),
-  '--web-root', webDir, '--wasm-root', wasmDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise((resolve, reject) => {
-  const t = setTimeout(() => reject(new Error('server did not start')), 10000);
-  server.stdout.on('data', (d) => { if (String(d).includes('listening')) { clearTimeout(t); resolve(); } });
-  server.on('exit', (c) => reject(new Error(`server exited with ${c}`)));
-});
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--autoplay-policy=no-user-gesture-required'],
-});
+const { server, port } = await startServer(serverBin, tmp, webDir, wasmDir);
+const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1300 }, acceptDownloads: true });
   const pageErrors = [];
@@ -123,5 +96,4 @@ try {
   server.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-console.log(`${checks - failures} passed, ${failures} failed`);
-process.exit(failures ? 1 : 0);
+finish();

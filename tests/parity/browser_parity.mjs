@@ -24,11 +24,10 @@
 // Any differing bit fails; max |diff| and the number of differing samples are printed per case.
 //
 //   node browser_parity.mjs SERVER_BIN PARITY_NATIVE WEB_DIR WASM_DIR TMP_DIR [VOICE_WAV]
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
-import { chromium } from 'playwright-core';
+import { checker, launchChromium, startServer, synth } from '../support/harness.mjs';
 
 const [serverBin, parityNative, webDir, wasmDir, tmpArg, voiceArg] = process.argv.slice(2);
 if (!tmpArg) {
@@ -37,59 +36,9 @@ if (!tmpArg) {
 }
 const voiceWav = voiceArg || '/usr/share/sounds/alsa/Front_Center.wav';
 const t0 = performance.now();
-let failures = 0;
-let checks = 0;
-function check(ok, what) {
-  checks++;
-  if (ok) console.log(`ok   ${what}`);
-  else { failures++; console.log(`FAIL ${what}`); }
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
+const { check, finish } = checker();
 
 // ---- signals and files ------------------------------------------------------------------------
-
-// xorshift32: the same noise every run.
-function rng(seed) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 4294967296 * 2 - 1;
-  };
-}
-
-// Deterministic stereo test signal: a quiet noise floor (what the denoiser learns), an
-// exponential sine sweep 50 Hz → 0.45·rate with an unbalanced image and a DC offset, noise
-// bursts (sibilance, onsets), a loud tone (limiter), then 1 s of digital silence (tails).
-function synth(rate, seconds, seed) {
-  const n = Math.round(rate * seconds);
-  const silent = rate;
-  const L = new Float32Array(n), R = new Float32Array(n);
-  const rnd = rng(seed);
-  const f0 = 50, f1 = 0.45 * rate, sweepEnd = Math.round((n - silent) * 0.8);
-  let phase = 0;
-  for (let i = 0; i < n - silent; ++i) {
-    let s = 0;
-    if (i > rate * 0.5 && i < sweepEnd) {
-      const t = (i - rate * 0.5) / (sweepEnd - rate * 0.5);
-      phase += 2 * Math.PI * f0 * Math.pow(f1 / f0, t) / rate;
-      if (phase > 2 * Math.PI) phase -= 2 * Math.PI;
-      s = 0.25 * Math.sin(phase) * (0.6 + 0.4 * Math.sin(2 * Math.PI * 3 * i / rate));
-    }
-    const burst = (i % Math.round(rate * 0.5)) < rate * 0.12 ? 0.2 * rnd() : 0;
-    const loud = (i > sweepEnd && i < sweepEnd + rate * 0.3) ? 0.9 * Math.sin(2 * Math.PI * 220 * i / rate) : 0;
-    L[i] = s + 0.003 * rnd() + burst + loud + 0.01;
-    R[i] = 0.6 * s + 0.003 * rnd() + 0.8 * burst + loud;
-  }
-  return { L, R };
-}
 
 // RIFF/WAVE, stereo: 'float' (IEEE float 32) or 'pcm16'.
 function wavBytes(L, R, rate, kind) {
@@ -339,21 +288,10 @@ async function pageCase(c) {
 }
 
 // ---- run --------------------------------------------------------------------------------------
-const port = await freePort();
-const server = spawn(serverBin, ['--port', String(port), '--data', path.join(tmp, 'data'),
-  '--web-root', webDir, '--wasm-root', wasmDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+const { server, port } = await startServer(serverBin, tmp, webDir, wasmDir);
 let browser = null;
 try {
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('server did not start')), 10000);
-    server.stdout.on('data', (d) => { if (String(d).includes('listening')) { clearTimeout(t); resolve(); } });
-    server.on('exit', (c) => reject(new Error(`server exited with ${c}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -433,5 +371,4 @@ try {
   server.kill('SIGTERM');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-console.log(`${checks - failures} passed, ${failures} failed`);
-process.exit(failures ? 1 : 0);
+finish();

@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { synth } from '../support/harness.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -103,47 +104,6 @@ function check(group, name, what, a, b) {
 
 function run(cmd, argv) {
   return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-// xorshift32: the same noise every run.
-function rng(seed) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 4294967296 * 2 - 1;
-  };
-}
-
-// A deterministic stereo test signal: a quiet noise floor (what the denoiser learns), an
-// exponential sine sweep 50 Hz → 0.45·rate with an unbalanced image and a DC offset, noise
-// bursts (sibilance, onsets for the compressor), a loud burst (limiter), then 1 s of digital
-// silence (tails, denormals).
-function synth(rate, seconds, seed) {
-  const n = Math.round(rate * seconds);
-  const silent = rate;  // last second
-  const L = new Float32Array(n), R = new Float32Array(n);
-  const rnd = rng(seed);
-  const f0 = 50, f1 = 0.45 * rate, sweepEnd = Math.round((n - silent) * 0.8);
-  let phase = 0;
-  for (let i = 0; i < n - silent; ++i) {
-    let s = 0;
-    if (i > rate * 0.5 && i < sweepEnd) {
-      const t = (i - rate * 0.5) / (sweepEnd - rate * 0.5);
-      const f = f0 * Math.pow(f1 / f0, t);
-      phase += 2 * Math.PI * f / rate;
-      if (phase > 2 * Math.PI) phase -= 2 * Math.PI;
-      s = 0.25 * Math.sin(phase) * (0.6 + 0.4 * Math.sin(2 * Math.PI * 3 * i / rate));
-    }
-    const inBurst = (i % Math.round(rate * 0.5)) < rate * 0.12;
-    const floor = 0.003 * rnd();
-    const burst = inBurst ? 0.2 * rnd() : 0;
-    const loud = (i > sweepEnd && i < sweepEnd + rate * 0.3) ? 0.9 * Math.sin(2 * Math.PI * 220 * i / rate) : 0;
-    L[i] = s + floor + burst + loud + 0.01;
-    R[i] = 0.6 * s + 0.003 * rnd() + 0.8 * burst + loud;
-  }
-  return { L, R, rate };
 }
 
 function interleave(L, R) {

@@ -1,6 +1,8 @@
 // LoudnessMeter — libebur128 wrapper; see the header for the method behind the maxima.
 #include "analysis/loudness_meter.h"
 
+#include "analysis/true_peak.h"
+
 #include <ebur128.h>
 
 #include <algorithm>
@@ -53,6 +55,7 @@ void mapChannels(ebur128_state* st, int channels) {
 
 struct LoudnessMeter::State {
   ebur128_state* st = nullptr;
+  std::unique_ptr<TruePeakMeter> peaks;  // null when constructed without peaks
   explicit State(ebur128_state* s) : st(s) {}
   State(const State&) = delete;
   State& operator=(const State&) = delete;
@@ -73,10 +76,10 @@ LoudnessMeter::LoudnessMeter(int sampleRate, int channels, bool withPeaks)
   }
   ebur128_state* st =
       ebur128_init(static_cast<unsigned>(channels), static_cast<unsigned long>(sampleRate),
-                   EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_S | EBUR128_MODE_M |
-                       (withPeaks ? EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_SAMPLE_PEAK : 0));
+                   EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_S | EBUR128_MODE_M);
   if (!st) throw std::bad_alloc();
   state_ = std::make_unique<State>(st);
+  if (withPeaks) state_->peaks = std::make_unique<TruePeakMeter>(channels);
   mapChannels(st, channels);
   subBlockFrames_ = static_cast<int64_t>(sampleRate) * static_cast<int64_t>(kSubBlockMs) / 1000;
   subEnergy_.assign(kShortTermBlocks, 0.0);
@@ -96,6 +99,7 @@ void LoudnessMeter::addFrames(const float* interleaved, int64_t frames) {
     const int64_t n = std::min(frames, subBlockFrames_ - subBlockFill_);
     const int err = ebur128_add_frames_float(state().st, interleaved, static_cast<size_t>(n));
     if (err != EBUR128_SUCCESS) throw std::bad_alloc();  // its only failure mode
+    if (state().peaks) state().peaks->addFrames(interleaved, n);
     interleaved += n * channels_;
     frames -= n;
     framesFed_ += n;
@@ -151,25 +155,11 @@ double LoudnessMeter::maxMomentaryLufs() const { return energyToLufs(maxMomentar
 double LoudnessMeter::maxShortTermLufs() const { return energyToLufs(maxShortTermEnergy_); }
 
 double LoudnessMeter::truePeakDbtp() const {
-  double peak = 0.0;
-  for (int c = 0; c < channels_; ++c) {
-    double v = 0.0;
-    if (ebur128_true_peak(state().st, static_cast<unsigned>(c), &v) == EBUR128_SUCCESS) {
-      peak = std::max(peak, v);
-    }
-  }
-  return linearToDb(peak);
+  return state().peaks ? linearToDb(state().peaks->truePeak()) : kNegInf;
 }
 
 double LoudnessMeter::samplePeakDbfs() const {
-  double peak = 0.0;
-  for (int c = 0; c < channels_; ++c) {
-    double v = 0.0;
-    if (ebur128_sample_peak(state().st, static_cast<unsigned>(c), &v) == EBUR128_SUCCESS) {
-      peak = std::max(peak, v);
-    }
-  }
-  return linearToDb(peak);
+  return state().peaks ? linearToDb(state().peaks->samplePeak()) : kNegInf;
 }
 
 }  // namespace vocalmix::analysis

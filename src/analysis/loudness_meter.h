@@ -1,7 +1,7 @@
 // LoudnessMeter — a thin RAII wrapper over libebur128 (ITU-R BS.1770-4 / EBU R 128, modes
-// I, LRA, S, M, true peak and sample peak): integrated loudness, loudness range (EBU Tech 3342),
-// momentary and short-term loudness, and their maxima, true peak (4× oversampled below 96 kHz)
-// and sample peak. Conformance with EBU Tech 3341/3342 is tested in
+// I, LRA, S, M) plus TruePeakMeter (analysis/true_peak.h): integrated loudness, loudness range
+// (EBU Tech 3342), momentary and short-term loudness, and their maxima, true peak (4×
+// oversampled) and sample peak. Conformance with EBU Tech 3341/3342 is tested in
 // tests/analysis/loudness_meter_test.cpp.
 //
 // Maxima of M and S ("file-based meter" readings in Tech 3341) are tracked here on a 10 ms grid
@@ -19,8 +19,8 @@
 //
 // Readings are −∞ (never NaN) when there is no signal: silence, or less audio than the window.
 // The caller must feed finite samples (QualityAnalyzer replaces NaN/Inf before metering).
-// Cost: libebur128's filtering plus 4× true-peak interpolation, ~O(100) flops per sample and
-// channel; memory grows by a few bytes per 100 ms (the gating blocks libebur128 keeps).
+// Cost: libebur128's K-weighting plus the 4× true-peak interpolation (36 multiply-adds per
+// sample and channel); memory grows by a few bytes per 100 ms (the gating blocks libebur128 keeps).
 #pragma once
 
 #include <cstddef>

@@ -22,6 +22,21 @@ namespace {
 
 constexpr int kBlock = 4096;
 
+// The chain's view of one interleaved frame: left/right for stereo, the same channel twice for
+// mono, the mean of all channels for more than two.
+inline void foldFrame(const float* f, int ch, float& left, float& right) {
+  if (ch == 1) {
+    left = right = f[0];
+  } else if (ch == 2) {
+    left = f[0];
+    right = f[1];
+  } else {
+    double sum = 0.0;
+    for (int c = 0; c < ch; ++c) sum += f[c];
+    left = right = static_cast<float>(sum / ch);
+  }
+}
+
 // Reads the source in blocks and hands the chain's view of it on: left/right for stereo, the
 // same channel twice for mono, the mean of all channels for more than two.
 class ChannelFolder {
@@ -33,19 +48,7 @@ class ChannelFolder {
   int read() {
     const int ch = source_.channels();
     const int n = static_cast<int>(source_.read(interleaved_.data(), kBlock));
-    for (int i = 0; i < n; ++i) {
-      const float* f = &interleaved_[static_cast<size_t>(i) * ch];
-      if (ch == 1) {
-        left_[i] = right_[i] = f[0];
-      } else if (ch == 2) {
-        left_[i] = f[0];
-        right_[i] = f[1];
-      } else {
-        double sum = 0.0;
-        for (int c = 0; c < ch; ++c) sum += f[c];
-        left_[i] = right_[i] = static_cast<float>(sum / ch);
-      }
-    }
+    for (int i = 0; i < n; ++i) foldFrame(&interleaved_[static_cast<size_t>(i) * ch], ch, left_[i], right_[i]);
     return n;
   }
   const float* interleaved() const { return interleaved_.data(); }
@@ -83,48 +86,81 @@ double measured(double lufs) { return std::isfinite(lufs) ? lufs : -200.0; }
 
 double quantiseDb(double db) { return std::floor(db * 1000.0 + 0.5) / 1000.0; }
 
-InputAnalysis analyseInput(FrameSource& source, const Progress& progress) {
+struct InputAnalyzer::State {
+  State(int rate, int ch) : channels(ch), meter(rate, 1, /*withPeaks=*/false), mid(kBlock), midD(kBlock) {
+    a.foldedToMono = ch > 2;
+    noise.prepare(rate);
+  }
+  int channels;
   InputAnalysis a;
-  a.foldedToMono = source.channels() > 2;
-  ChannelFolder in(source);
-  in.rewind();
-  analysis::LoudnessMeter meter(source.sampleRate(), 1);
+  analysis::LoudnessMeter meter;
   NoiseProfileEstimator noise;
-  noise.prepare(source.sampleRate());
-  std::vector<float> mid(kBlock);
-  std::vector<double> midD(kBlock);
-  const int ch = source.channels();
-  for (int n; (n = in.read()) > 0;) {
+  std::vector<float> mid;
+  std::vector<double> midD;
+};
+
+InputAnalyzer::InputAnalyzer(int sampleRate, int channels)
+    : state_(std::make_unique<State>(sampleRate, channels)) {}
+InputAnalyzer::~InputAnalyzer() = default;
+
+void InputAnalyzer::add(const float* interleaved, int frames) {
+  State& s = *state_;
+  const int ch = s.channels;
+  for (int done = 0; done < frames;) {
+    const int n = std::min(kBlock, frames - done);
+    const float* block = interleaved + static_cast<size_t>(done) * ch;
     for (int i = 0; i < n; ++i) {
-      if (a.firstNonFiniteFrame < 0) {
+      const float* f = block + static_cast<size_t>(i) * ch;
+      if (s.a.firstNonFiniteFrame < 0) {
         for (int c = 0; c < ch; ++c) {
-          if (!std::isfinite(in.interleaved()[static_cast<size_t>(i) * ch + c])) {
-            a.firstNonFiniteFrame = a.frames + i;
+          if (!std::isfinite(f[c])) {
+            s.a.firstNonFiniteFrame = s.a.frames + i;
             break;
           }
         }
       }
       // The chain's dry vocal is the mid of left and right: measure exactly that.
-      const double m = 0.5 * (static_cast<double>(in.left()[i]) + static_cast<double>(in.right()[i]));
-      midD[i] = std::isfinite(m) ? m : 0.0;
-      mid[i] = static_cast<float>(midD[i]);
+      float l, r;
+      foldFrame(f, ch, l, r);
+      const double m = 0.5 * (static_cast<double>(l) + static_cast<double>(r));
+      s.midD[i] = std::isfinite(m) ? m : 0.0;
+      s.mid[i] = static_cast<float>(s.midD[i]);
     }
-    meter.addFrames(mid.data(), n);
-    noise.push(midD.data(), n);
-    a.frames += n;
-    if (progress && source.frames() > 0) {
-      progress(0.15 * static_cast<double>(a.frames) / static_cast<double>(source.frames()), "analyse");
-    }
+    s.meter.addFrames(s.mid.data(), n);
+    s.noise.push(s.midD.data(), n);
+    s.a.frames += n;
+    done += n;
   }
-  a.integratedLufs = measured(meter.integratedLufs());
+}
+
+InputAnalysis InputAnalyzer::finish() {
+  State& s = *state_;
+  InputAnalysis a = s.a;
+  a.integratedLufs = measured(s.meter.integratedLufs());
   if (a.integratedLufs > -100.0) {
     a.gainStagingDb = quantiseDb(std::clamp(kReferenceLufs - a.integratedLufs, -30.0, 40.0));
   }
-  a.noiseProfile = noise.profile();
+  a.noiseProfile = s.noise.profile();
   // The profile was measured before gain staging: scale its power by the staging gain².
   const double g = dmath::dbToGain(a.gainStagingDb);
   for (double& p : a.noiseProfile) p *= g * g;
   return a;
+}
+
+InputAnalysis analyseInput(FrameSource& source, const Progress& progress) {
+  InputAnalyzer analyzer(source.sampleRate(), source.channels());
+  std::vector<float> buf(static_cast<size_t>(kBlock) * source.channels());
+  source.rewind();
+  int64_t done = 0;
+  for (int n; (n = static_cast<int>(source.read(buf.data(), kBlock))) > 0;) {
+    analyzer.add(buf.data(), n);
+    done += n;
+    if (progress && source.frames() > 0) {
+      progress(0.15 * static_cast<double>(done) / static_cast<double>(source.frames()), "analyse");
+    }
+  }
+  source.rewind();
+  return analyzer.finish();
 }
 
 void MemoryFrameStore::append(const float* left, const float* right, int n) {
@@ -388,7 +424,9 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
   MixResult r;
   ParamSet params = requested;
   if (options.detectTempo) {
-    const tempo::TempoEstimate t = estimateTempo(beatSource ? *beatSource : source);
+    const tempo::TempoEstimate t = !beatSource && options.vocalTempo
+                                       ? *options.vocalTempo
+                                       : estimateTempo(beatSource ? *beatSource : source);
     r.bpmSource = beatSource ? "beat" : "vocal";
     r.detectedBpm = t.bpm;
     r.bpmConfidence = t.confidence;
@@ -404,7 +442,7 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
   }
   r.delayBpm = params.get(ParamId::DelayBpm);
   // 1. Analyse the input: loudness of the centred vocal, noise profile, gain staging.
-  r.input = analyseInput(source, progress);
+  r.input = options.input ? *options.input : analyseInput(source, progress);
   const int rate = source.sampleRate();
   if (r.input.foldedToMono) {
     r.notes.push_back("input has " + std::to_string(source.channels()) +
@@ -437,7 +475,12 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
   // 4. Normalise: find the gain that puts the limited output on target. The limiter takes
   //    back some loudness as the gain rises, so refine with secant steps on the measured curve.
   const double target = params.get(ParamId::OutputTarget);
-  auto discard = [](const float*, const float*, int) {};
+  FrameStore* cache = options.deliveryCache;
+  double cachedGain = 0.0, cachedLufs = -200.0;
+  bool cached = false;
+  auto keep = [cache](const float* L, const float* R, int n) {
+    if (cache) cache->append(L, R, n);
+  };
   if (r.preNormalisationLufs > -100.0) {
     const double linearGain = quantiseDb(std::clamp(target - r.preNormalisationLufs, -40.0, 40.0));
     // Never push more than kMaxExtraLimitingDb into the limiter beyond what the unlimited
@@ -446,7 +489,11 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
     double gain = linearGain, prevGain = 0.0, prevLufs = r.preNormalisationLufs;
     double bestGain = gain, bestMiss = 1e9;
     for (int attempt = 0; attempt < kMaxNormalisationTries; ++attempt) {
-      const double lufs = outputPass(store, total, rate, params, gain, discard);
+      if (cache) cache->clear();
+      const double lufs = outputPass(store, total, rate, params, gain, keep);
+      cached = cache != nullptr;
+      cachedGain = gain;
+      cachedLufs = lufs;
       ++r.normalisationTries;
       if (progress) progress(0.75 + 0.02 * (attempt + 1), "normalise");
       const double miss = target - lufs;
@@ -475,14 +522,20 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
   probe.prepare(rate, kBlock);
   r.latencyFrames = chainLatency + probe.latency();
   int64_t written = 0;
-  r.deliveredLufs = outputPass(store, total, rate, params, r.normalisationDb,
-                               [&](const float* L, const float* R, int n) {
-                                 sink.write(L, R, n);
-                                 written += n;
-                                 if (progress && total > 0) {
-                                   progress(0.92 + 0.08 * static_cast<double>(written) / total, "write");
-                                 }
-                               });
+  auto deliver = [&](const float* L, const float* R, int n) {
+    sink.write(L, R, n);
+    written += n;
+    if (progress && total > 0) progress(0.92 + 0.08 * static_cast<double>(written) / total, "write");
+  };
+  if (cached && cachedGain == r.normalisationDb) {
+    // The last try used the chosen gain: its output is the delivery, already measured.
+    cache->rewind();
+    std::vector<float> L(kBlock), R(kBlock);
+    for (int n; (n = cache->read(L.data(), R.data(), kBlock)) > 0;) deliver(L.data(), R.data(), n);
+    r.deliveredLufs = cachedLufs;
+  } else {
+    r.deliveredLufs = outputPass(store, total, rate, params, r.normalisationDb, deliver);
+  }
   if (std::fabs(target - r.deliveredLufs) > 0.5 && r.deliveredLufs > -100.0) {
     r.notes.push_back("the loudness target is not reachable under this true-peak ceiling without "
                       "heavy limiting: delivered " + std::to_string(r.deliveredLufs).substr(0, 6) +

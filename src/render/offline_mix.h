@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,13 +49,15 @@ class FrameSink {
   virtual void write(const float* left, const float* right, int n) = 0;
 };
 
-// Stereo float frames written once, then read back from the start as often as needed.
+// Stereo float frames written once, then read back from the start as often as needed;
+// clear() empties it for a new write.
 class FrameStore {
  public:
   virtual ~FrameStore() = default;
   virtual void append(const float* left, const float* right, int n) = 0;
   virtual void rewind() = 0;
   virtual int read(float* left, float* right, int n) = 0;  // 0 at the end
+  virtual void clear() = 0;
 };
 
 class MemoryFrameStore : public FrameStore {
@@ -62,6 +65,10 @@ class MemoryFrameStore : public FrameStore {
   void append(const float* left, const float* right, int n) override;
   void rewind() override { pos_ = 0; }
   int read(float* left, float* right, int n) override;
+  void clear() override {
+    data_.clear();
+    pos_ = 0;
+  }
 
  private:
   std::vector<float> data_;  // interleaved
@@ -103,6 +110,23 @@ double quantiseDb(double db);
 
 InputAnalysis analyseInput(FrameSource& source, const Progress& progress = {});
 
+// The same analysis fed block by block, for a caller that reads the input anyway (the native
+// render's quality report): add() every block of the source in order, then finish(). The
+// result equals analyseInput's bit for bit.
+class InputAnalyzer {
+ public:
+  InputAnalyzer(int sampleRate, int channels);
+  ~InputAnalyzer();
+  InputAnalyzer(const InputAnalyzer&) = delete;
+  InputAnalyzer& operator=(const InputAnalyzer&) = delete;
+  void add(const float* interleaved, int frames);
+  InputAnalysis finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // The beat's whole-file decision: its loudness (BS.1770, stereo) and the quantised gain that
 // brings it to the reference level before the vocal-over-beat balance.
 struct BeatAnalysis {
@@ -123,6 +147,13 @@ struct MixOptions {
   // vocal's; when the estimate is unreliable the preset's tempo stays and the notes say so.
   // Off when the user chose a tempo.
   bool detectTempo = false;
+  // Whole-file results the caller already has from its own read of the input (same values as
+  // analyseInput / estimateTempo would give): the mix skips those passes over the input.
+  const InputAnalysis* input = nullptr;
+  const tempo::TempoEstimate* vocalTempo = nullptr;  // used only when there is no beat
+  // When set, every normalisation try keeps its output here, so delivering the chosen try is
+  // a copy instead of one more output-stage pass (costs a temp file the size of the output).
+  FrameStore* deliveryCache = nullptr;
 };
 
 MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore& store,

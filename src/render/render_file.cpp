@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 
+#include <unistd.h>
+
 #include "analysis/quality_report.h"
 #include "analysis/tempo.h"
 #include "dsp/tpdf_dither.h"
@@ -54,6 +56,11 @@ class TempFileFrameStore : public FrameStore {
   }
   void rewind() override {
     std::fflush(file_);
+    std::rewind(file_);
+  }
+  void clear() override {
+    std::fflush(file_);
+    if (ftruncate(fileno(file_), 0) != 0) throw RenderError("cannot reuse the render's temporary file");
     std::rewind(file_);
   }
   int read(float* left, float* right, int n) override {
@@ -110,15 +117,22 @@ class FileSink : public FrameSink {
   std::vector<float> buffer_;
 };
 
-// The quality report of a file; with `tempo`, the same read also feeds the tempo analysis.
-json inputReport(io::AudioReader& reader, tempo::TempoAnalyzer* tempo = nullptr) {
+// The quality report of a file. The same read also feeds, when given, the tempo analysis and
+// the mix's input analysis (so a render reads its input once before the chain).
+json inputReport(io::AudioReader& reader, tempo::TempoAnalyzer* tempo = nullptr,
+                 InputAnalyzer* mixInput = nullptr, const Progress& progress = {}) {
   const int channels = reader.info().channels;
+  const int64_t frames = reader.info().frames;
   analysis::QualityAnalyzer a(reader.info().sampleRate, channels);
   std::vector<float> buf(static_cast<size_t>(4096) * channels);
   reader.rewind();
+  int64_t done = 0;
   for (int64_t n; (n = reader.read(buf.data(), 4096)) > 0;) {
     a.addFrames(buf.data(), n);
     if (tempo) tempo->addFrames(buf.data(), channels, n);
+    if (mixInput) mixInput->add(buf.data(), static_cast<int>(n));
+    done += n;
+    if (progress && frames > 0) progress(0.15 * static_cast<double>(done) / frames, "analyse");
   }
   reader.rewind();
   return analysis::toJson(a.finish());
@@ -141,7 +155,12 @@ json renderFile(const RenderRequest& req) {
   if (req.targetLufs) params.set(ParamId::OutputTarget, *req.targetLufs);
   if (req.ceilingDbtp) params.set(ParamId::OutputCeiling, *req.ceilingDbtp);
 
-  const json inputQuality = inputReport(reader);
+  // One read of the input: quality report, the mix's input analysis, and (without a beat)
+  // the vocal's tempo.
+  InputAnalyzer mixInput(info.sampleRate, info.channels);
+  std::optional<tempo::TempoAnalyzer> vocalTempo;
+  if (req.detectTempo && req.beatPath.empty()) vocalTempo.emplace(info.sampleRate);
+  const json inputQuality = inputReport(reader, vocalTempo ? &*vocalTempo : nullptr, &mixInput, req.progress);
   if (inputQuality.value("has_nan_or_inf", false)) {
     throw RenderError("input '" + req.inputPath +
                       "': contains NaN or infinite samples; the file is corrupt");
@@ -160,10 +179,16 @@ json renderFile(const RenderRequest& req) {
   }
 
   FileSource source(reader);
-  TempFileFrameStore store;
+  TempFileFrameStore store, deliveryCache;
   FileSink sink(req, info.sampleRate);
   MixOptions options;
   options.detectTempo = req.detectTempo;
+  const InputAnalysis analysed = mixInput.finish();
+  options.input = &analysed;
+  std::optional<tempo::TempoEstimate> tempoEstimate;
+  if (vocalTempo) tempoEstimate = vocalTempo->finish();
+  options.vocalTempo = tempoEstimate ? &*tempoEstimate : nullptr;
+  options.deliveryCache = &deliveryCache;
   const MixResult mix = runOfflineMix(source, params, store, sink, req.progress,
                                       beatSource ? &*beatSource : nullptr, options);
   params.set(ParamId::DelayBpm, mix.delayBpm);  // the report shows what was used

@@ -1,0 +1,45 @@
+// TruePeakMeter — file-based true peak and sample peak per ITU-R BS.1770-4 Annex 2: every
+// channel is interpolated 4× (three fractional phases between each pair of samples; the fourth
+// phase is the sample itself) and the largest magnitude is kept.
+//
+// The interpolator is a 12-tap-per-phase Kaiser-windowed sinc (β = 5.5, each phase normalised to
+// unity gain at DC), designed here with dmath — a different design from the limiter's half-band
+// cascade (src/dsp/true_peak_limiter.cpp), so the meter that checks the ceiling is not the
+// detector that enforces it. Accuracy is tested against EBU Tech 3341 cases 15–23
+// (tests/analysis/loudness_meter_test.cpp, tolerance +0.2/−0.4 dB as the standard allows).
+//
+// Cost: 36 multiply-adds per sample and channel over contiguous blocks (vectorisable), about a
+// sixth of libebur128's true-peak mode, which this replaces in LoudnessMeter. The tail is
+// flushed with zeros when read, so a peak in the last samples is not lost.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace vocalmix::analysis {
+
+class TruePeakMeter {
+ public:
+  static constexpr int kTaps = 12;    // per phase
+  static constexpr int kPhases = 4;   // 4× oversampling (phase 0 = the sample itself)
+
+  explicit TruePeakMeter(int channels);
+
+  void addFrames(const float* interleaved, int64_t frames);
+
+  double truePeak() const;    // linear, max over channels (tail flushed with zeros)
+  double samplePeak() const;  // linear, max over channels
+
+ private:
+  void run(int channel, const double* x, int64_t n, double& peak) const;
+
+  int channels_;
+  std::array<std::array<double, kTaps>, kPhases - 1> coef_{};
+  std::vector<double> history_;  // per channel: the last kTaps − 1 samples
+  std::vector<double> work_;     // history + one block of one channel
+  std::vector<double> peak_;     // per channel, interpolated
+  std::vector<double> samplePeak_;
+};
+
+}  // namespace vocalmix::analysis

@@ -8,8 +8,9 @@
 // detector that enforces it. Accuracy is tested against EBU Tech 3341 cases 15–23
 // (tests/analysis/loudness_meter_test.cpp, tolerance +0.2/−0.4 dB as the standard allows).
 //
-// Cost: 36 multiply-adds per sample and channel over contiguous blocks (vectorisable), about a
-// sixth of libebur128's true-peak mode, which this replaces in LoudnessMeter. The tail is
+// Cost: 36 multiply-adds per sample and channel where a new peak is possible; runs of samples
+// too quiet to beat the peak so far are skipped by an exact bound (see run()). A fraction of
+// libebur128's true-peak mode, which this replaces in LoudnessMeter. The tail is
 // flushed with zeros when read, so a peak in the last samples is not lost.
 #pragma once
 
@@ -36,6 +37,7 @@ class TruePeakMeter {
 
   int channels_;
   std::array<std::array<double, kTaps>, kPhases - 1> coef_{};
+  double l1_ = 0.0;  // max over phases of Σ|h|: bounds an interpolated value by its taps
   std::vector<double> history_;  // per channel: the last kTaps − 1 samples
   std::vector<double> work_;     // history + one block of one channel
   std::vector<double> peak_;     // per channel, interpolated

@@ -1,7 +1,6 @@
-// K-weighting per ITU-R BS.1770-4: a high shelf (+4 dB above ~1.7 kHz) then the RLB high-pass
-// (~38 Hz), designed for any rate from the standard's analogue parameters by the bilinear
-// transform (the values libebur128 and most meters use). True peak: 2× then 2× again with
-// half-band interpolators, keeping the largest |value| of the four per input sample.
+// OutputMeter: BS.1770 short-term loudness with the K-weighting of dsp/k_weighting.h; true
+// peak 2× then 2× again with half-band interpolators, keeping the largest |value| of the four
+// per input sample.
 #include "dsp/output_meter.h"
 
 #include <algorithm>
@@ -9,42 +8,11 @@
 
 #include "dsp/dmath.h"
 #include "dsp/halfband.h"
+#include "dsp/k_weighting.h"
 
 namespace vocalmix {
 
 namespace {
-
-constexpr double kShelfHz = 1681.974450955533;
-constexpr double kShelfGainDb = 3.999843853973347;
-constexpr double kShelfQ = 0.7071752369554196;
-constexpr double kHighPassHz = 38.13547087602444;
-constexpr double kHighPassQ = 0.5003270373238773;
-
-BiquadCoefficients kWeightingShelf(double fs) {
-  const double k = dmath::tan(dmath::kPi * kShelfHz / fs);
-  const double vh = dmath::dbToGain(kShelfGainDb);
-  const double vb = dmath::pow(vh, 0.4996667741545416);
-  const double a0 = 1.0 + k / kShelfQ + k * k;
-  BiquadCoefficients c;
-  c.b0 = (vh + vb * k / kShelfQ + k * k) / a0;
-  c.b1 = 2.0 * (k * k - vh) / a0;
-  c.b2 = (vh - vb * k / kShelfQ + k * k) / a0;
-  c.a1 = 2.0 * (k * k - 1.0) / a0;
-  c.a2 = (1.0 - k / kShelfQ + k * k) / a0;
-  return c;
-}
-
-BiquadCoefficients kWeightingHighPass(double fs) {
-  const double k = dmath::tan(dmath::kPi * kHighPassHz / fs);
-  const double a0 = 1.0 + k / kHighPassQ + k * k;
-  BiquadCoefficients c;
-  c.b0 = 1.0;
-  c.b1 = -2.0;
-  c.b2 = 1.0;
-  c.a1 = 2.0 * (k * k - 1.0) / a0;
-  c.a2 = (1.0 - k / kHighPassQ + k * k) / a0;
-  return c;
-}
 
 // Pushes x into a doubled ring of `len` samples; returns the window, oldest first.
 const double* push(double* ring, int len, int& pos, double x) {

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "analysis/loudness_meter.h"
+#include "analysis/integrated_loudness.h"
 #include "analysis/tempo.h"
 #include "dsp/denoiser.h"
 #include "dsp/dmath.h"
@@ -87,13 +87,13 @@ double measured(double lufs) { return std::isfinite(lufs) ? lufs : -200.0; }
 double quantiseDb(double db) { return std::floor(db * 1000.0 + 0.5) / 1000.0; }
 
 struct InputAnalyzer::State {
-  State(int rate, int ch) : channels(ch), meter(rate, 1, /*withPeaks=*/false), mid(kBlock), midD(kBlock) {
+  State(int rate, int ch) : channels(ch), meter(rate, 1), mid(kBlock), midD(kBlock) {
     a.foldedToMono = ch > 2;
     noise.prepare(rate);
   }
   int channels;
   InputAnalysis a;
-  analysis::LoudnessMeter meter;
+  analysis::IntegratedLoudness meter;
   NoiseProfileEstimator noise;
   std::vector<float> mid;
   std::vector<double> midD;
@@ -136,7 +136,7 @@ void InputAnalyzer::add(const float* interleaved, int frames) {
 InputAnalysis InputAnalyzer::finish() {
   State& s = *state_;
   InputAnalysis a = s.a;
-  a.integratedLufs = measured(s.meter.integratedLufs());
+  a.integratedLufs = measured(s.meter.lufs());
   if (a.integratedLufs > -100.0) {
     a.gainStagingDb = quantiseDb(std::clamp(kReferenceLufs - a.integratedLufs, -30.0, 40.0));
   }
@@ -276,8 +276,8 @@ double mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& param
   ChannelFolder in(source);
   in.rewind();
   if (beat) beat->rewind();
-  analysis::LoudnessMeter meter(source.sampleRate(), 2, /*truePeak=*/false);
-  std::vector<float> outL(kBlock), outR(kBlock), zeros(kBlock, 0.0f), inter(2 * kBlock);
+  analysis::IntegratedLoudness meter(source.sampleRate(), 2);
+  std::vector<float> outL(kBlock), outR(kBlock), zeros(kBlock, 0.0f);
   std::vector<float> beatL(kBlock), beatR(kBlock), vocalL(kBlock), vocalR(kBlock);
   int64_t fed = 0;
   bool vocalLeft = true;
@@ -319,19 +319,15 @@ double mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& param
       },
       [&](int offset, int count) {
         store.append(outL.data() + offset, outR.data() + offset, count);
-        for (int i = 0; i < count; ++i) {
-          inter[2 * i] = outL[offset + i];
-          inter[2 * i + 1] = outR[offset + i];
-        }
-        meter.addFrames(inter.data(), count);
+        meter.addStereo(outL.data() + offset, outR.data() + offset, count);
       });
-  return measured(meter.integratedLufs());
+  return measured(meter.lufs());
 }
 
 // Loudness of the beat as it is (stereo BS.1770), for its gain staging.
 double beatLoudness(FrameSource& beat) {
   beat.rewind();
-  analysis::LoudnessMeter meter(beat.sampleRate(), std::min(beat.channels(), 2) == 1 ? 1 : 2, false);
+  analysis::IntegratedLoudness meter(beat.sampleRate(), std::min(beat.channels(), 2) == 1 ? 1 : 2);
   const int ch = beat.channels();
   std::vector<float> buf(static_cast<size_t>(kBlock) * ch), stereo(2 * static_cast<size_t>(kBlock));
   for (int64_t n; (n = beat.read(buf.data(), kBlock)) > 0;) {
@@ -347,7 +343,7 @@ double beatLoudness(FrameSource& beat) {
     }
   }
   beat.rewind();
-  return measured(meter.integratedLufs());
+  return measured(meter.lufs());
 }
 
 // The output stage (gain + true-peak limiter) over the stored chain output. Calls
@@ -361,8 +357,8 @@ double outputPass(FrameStore& store, int64_t total, int sampleRate, const ParamS
   stage.setGainDb(gainDb);
   stage.reset();
   store.rewind();
-  analysis::LoudnessMeter meter(sampleRate, 2, /*truePeak=*/false);
-  std::vector<float> inL(kBlock), inR(kBlock), outL(kBlock), outR(kBlock), inter(2 * kBlock);
+  analysis::IntegratedLoudness meter(sampleRate, 2);
+  std::vector<float> inL(kBlock), inR(kBlock), outL(kBlock), outR(kBlock);
   std::vector<double> l(kBlock), r(kBlock);
   latencyCompensated(total, stage.latency(),
       [&](bool inputLeft) {
@@ -380,14 +376,10 @@ double outputPass(FrameStore& store, int64_t total, int sampleRate, const ParamS
         return n;
       },
       [&](int offset, int count) {
-        for (int i = 0; i < count; ++i) {
-          inter[2 * i] = outL[offset + i];
-          inter[2 * i + 1] = outR[offset + i];
-        }
-        meter.addFrames(inter.data(), count);
+        meter.addStereo(outL.data() + offset, outR.data() + offset, count);
         out(outL.data() + offset, outR.data() + offset, count);
       });
-  return measured(meter.integratedLufs());
+  return measured(meter.lufs());
 }
 
 }  // namespace

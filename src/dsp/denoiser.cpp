@@ -372,7 +372,9 @@ void Denoiser::computeGains(double floorGain) {
 
 void NoiseProfileEstimator::prepare(double sampleRate) {
   fftSize_ = denoiserFftSize(sampleRate);
-  hop_ = fftSize_ / 4;
+  // Half the denoiser's hop: a profile is a mean over thousands of frames, and 50 % overlap
+  // already sees every sample at full window weight somewhere; the FFT work halves.
+  hop_ = fftSize_ / 2;
   bins_ = fftSize_ / 2 + 1;
   mask_ = fftSize_ - 1;
   fft_.prepare(fftSize_);
@@ -391,7 +393,7 @@ void NoiseProfileEstimator::prepare(double sampleRate) {
   frames_ = 0;
 }
 
-// Frames end on the same hop grid as Denoiser's; only full frames (no implied zeros) count.
+// Frames end every other hop of Denoiser's grid; only full frames (no implied zeros) count.
 void NoiseProfileEstimator::push(const double* x, int n) {
   if (fftSize_ == 0) return;  // not prepared
   for (int i = 0; i < n; ++i) {

@@ -38,7 +38,8 @@ class RealFft {
   int size_ = 0;
 };
 
-// The STFT geometry both classes share: fft ≈ 21 ms rounded to a power of two, hop = fft/4.
+// The STFT geometry both classes share: fft ≈ 21 ms rounded to a power of two (Denoiser hops by
+// fft/4, NoiseProfileEstimator by fft/2).
 int denoiserFftSize(double sampleRate);
 
 class Denoiser {
@@ -95,11 +96,12 @@ class Denoiser {
   Smoothed reductionDb_;  // glides per frame
 };
 
-// Whole-file noise profile with the same framing and window as Denoiser: push every sample, then
-// profile() is the per-bin mean power of the quietest ~10 % of full frames, ranked by the level
-// of the ~100 ms around each frame (frames near digital silence, < −150 dBFS, are ignored).
-// Memory is bounded whatever the file length: frames are binned by level in 1 dB buckets that
-// each keep a spectrum sum. Deterministic. Needs ≥ ~0.1 s of audio to give a profile.
+// Whole-file noise profile with the same frame size and window as Denoiser (hop fft/2): push
+// every sample, then profile() is the per-bin mean power of the quietest ~10 % of full frames,
+// ranked by the level of the ~100 ms around each frame (frames near digital silence, below
+// −150 dBFS, are ignored). Memory is bounded whatever the file length: frames are binned by
+// level in 1 dB buckets that each keep a spectrum sum. Deterministic. Needs ≥ ~0.1 s of audio
+// to give a profile.
 class NoiseProfileEstimator {
  public:
   void prepare(double sampleRate);

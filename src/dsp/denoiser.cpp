@@ -5,11 +5,9 @@
 // - Martin (2001), minimum statistics: the noise power is the bias-corrected minimum of the
 //   smoothed periodogram over ~1.5 s, tracked in sub-windows so memory and cost stay O(bins).
 // - Griffin & Lim (1984): sqrt-Hann analysis × synthesis at 75 % overlap sums to a constant (2),
-//   so with unity gains the STFT reconstructs the input exactly (up to float FFT rounding).
+//   so with unity gains the STFT reconstructs the input exactly (up to FFT rounding).
 // Gains are computed with divisions only: no transcendental per bin per frame.
 #include "dsp/denoiser.h"
-
-#include <kiss_fftr.h>
 
 #include <algorithm>
 #include <cmath>
@@ -67,62 +65,6 @@ std::vector<double> sqrtHann(int n) {
 double flushTiny(double v) { return (v < kTiny && v > -kTiny) ? 0.0 : v; }
 
 }  // namespace
-
-// ---- RealFft ----------------------------------------------------------------------------------
-
-struct RealFft::State {
-  kiss_fftr_cfg forward = nullptr;
-  kiss_fftr_cfg inverse = nullptr;
-  std::vector<kiss_fft_scalar> time;
-  std::vector<kiss_fft_cpx> freq;
-  State() = default;
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
-  ~State() {
-    kiss_fftr_free(forward);
-    kiss_fftr_free(inverse);
-  }
-};
-
-RealFft::RealFft() = default;
-RealFft::~RealFft() = default;
-RealFft::RealFft(RealFft&&) noexcept = default;
-RealFft& RealFft::operator=(RealFft&&) noexcept = default;
-
-void RealFft::prepare(int size) {
-  if (size < 2 || (size & 1) != 0) {
-    throw std::invalid_argument("RealFft: size must be even and >= 2, got " +
-                                std::to_string(size));
-  }
-  auto s = std::make_unique<State>();
-  s->forward = kiss_fftr_alloc(size, 0, nullptr, nullptr);
-  s->inverse = kiss_fftr_alloc(size, 1, nullptr, nullptr);
-  if (s->forward == nullptr || s->inverse == nullptr) throw std::bad_alloc();
-  s->time.assign(static_cast<size_t>(size), 0.0f);
-  s->freq.assign(static_cast<size_t>(size / 2 + 1), kiss_fft_cpx{0.0f, 0.0f});
-  state_ = std::move(s);
-  size_ = size;
-}
-
-void RealFft::forward(const double* in, double* re, double* im) {
-  State& s = *state_;
-  for (int i = 0; i < size_; ++i) s.time[static_cast<size_t>(i)] = static_cast<float>(in[i]);
-  kiss_fftr(s.forward, s.time.data(), s.freq.data());
-  for (int k = 0; k <= size_ / 2; ++k) {
-    re[k] = s.freq[static_cast<size_t>(k)].r;
-    im[k] = s.freq[static_cast<size_t>(k)].i;
-  }
-}
-
-void RealFft::inverse(const double* re, const double* im, double* out) {
-  State& s = *state_;
-  for (int k = 0; k <= size_ / 2; ++k) {
-    s.freq[static_cast<size_t>(k)].r = static_cast<float>(re[k]);
-    s.freq[static_cast<size_t>(k)].i = static_cast<float>(im[k]);
-  }
-  kiss_fftri(s.inverse, s.freq.data(), s.time.data());
-  for (int i = 0; i < size_; ++i) out[i] = s.time[static_cast<size_t>(i)];
-}
 
 int denoiserFftSize(double sampleRate) {
   // ~21 ms, rounded to the nearest power of two on a log scale (1024 at 44.1/48 kHz).

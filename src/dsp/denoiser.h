@@ -3,40 +3,18 @@
 // (Ephraim–Malah) driving a Wiener gain floored at −reduction dB, smoothed in time and across
 // bins so the residual is quieter noise, not musical tones. The noise spectrum comes from a fixed
 // whole-file profile (NoiseProfileEstimator) or, without one, from minimum statistics over ~1.5 s.
-// Cost: one real FFT + inverse (KissFFT, float) per fftSize()/4 samples plus O(bins) per frame,
+// Cost: one real FFT + inverse (RealFft, double) per fftSize()/4 samples plus O(bins) per frame,
 // ~60 ns/sample at 44.1–192 kHz. Latency: fftSize() − 1 samples (1023 at 44.1/48 kHz).
 #pragma once
 
 #include <memory>
 #include <vector>
 
+#include "dsp/real_fft.h"
 #include "dsp/smoothed.h"
 #include "dsp/units.h"
 
 namespace vocalmix {
-
-// KissFFT real transform at one size, double in and out (float inside: the Debian kissfft-float
-// build). Owns the kiss configs; movable, not copyable. Shared by Denoiser and
-// NoiseProfileEstimator so both see exactly the same spectra.
-class RealFft {
- public:
-  RealFft();
-  ~RealFft();
-  RealFft(RealFft&&) noexcept;
-  RealFft& operator=(RealFft&&) noexcept;
-
-  void prepare(int size);  // allocates; size even
-  int size() const { return size_; }
-  // in: size() samples → re/im: size()/2+1 bins, unnormalised (Σ x·e^{−jωn}).
-  void forward(const double* in, double* re, double* im);
-  // re/im: size()/2+1 bins → out: size() samples, unnormalised (a round trip scales by size()).
-  void inverse(const double* re, const double* im, double* out);
-
- private:
-  struct State;
-  std::unique_ptr<State> state_;
-  int size_ = 0;
-};
 
 // The STFT geometry both classes share: fft ≈ 21 ms rounded to a power of two (Denoiser hops by
 // fft/4, NoiseProfileEstimator by fft/2).

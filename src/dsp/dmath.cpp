@@ -1,6 +1,8 @@
 // Deterministic transcendental functions. Range reductions use Cody–Waite splits of ln2 and
 // π/2 (the fdlibm constants) so the reduced argument is exact; the kernels are Taylor series
-// evaluated by Horner, truncated where the next term is below 1e-17 relative.
+// evaluated by Horner, truncated where the next term is below 1e-17 relative. exp reduces
+// further with a 32-entry table of 2^(j/32), which halves its polynomial (it runs per sample
+// in the dynamics processors).
 #include "dsp/dmath.h"
 
 #include <cmath>  // only floor/fabs/sqrt/isnan/isinf: exact IEEE operations, not libm kernels
@@ -33,14 +35,46 @@ double twoPow(int k) {
   return bitCast<double>(static_cast<uint64_t>(k + 1023) << 52);
 }
 
-// e^r for |r| <= 0.35: Taylor to r^14 (next term < 4e-18).
-double expKernel(double r) {
-  double p = 1.0 / 87178291200.0;  // 1/14!
-  constexpr double kInvFact[] = {1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0,
-                                 1.0 / 3628800.0,    1.0 / 362880.0,    1.0 / 40320.0,
-                                 1.0 / 5040.0,       1.0 / 720.0,       1.0 / 120.0,
-                                 1.0 / 24.0,         1.0 / 6.0,         0.5,
-                                 1.0,                1.0};
+// 2^(j/32), correctly rounded (hex literals, so every build has the same bits).
+constexpr double kExp2Table[32] = {
+    0x1.0000000000000p+0,  // 2^(0/32)
+    0x1.059b0d3158574p+0,  // 2^(1/32)
+    0x1.0b5586cf9890fp+0,  // 2^(2/32)
+    0x1.11301d0125b51p+0,  // 2^(3/32)
+    0x1.172b83c7d517bp+0,  // 2^(4/32)
+    0x1.1d4873168b9aap+0,  // 2^(5/32)
+    0x1.2387a6e756238p+0,  // 2^(6/32)
+    0x1.29e9df51fdee1p+0,  // 2^(7/32)
+    0x1.306fe0a31b715p+0,  // 2^(8/32)
+    0x1.371a7373aa9cbp+0,  // 2^(9/32)
+    0x1.3dea64c123422p+0,  // 2^(10/32)
+    0x1.44e086061892dp+0,  // 2^(11/32)
+    0x1.4bfdad5362a27p+0,  // 2^(12/32)
+    0x1.5342b569d4f82p+0,  // 2^(13/32)
+    0x1.5ab07dd485429p+0,  // 2^(14/32)
+    0x1.6247eb03a5585p+0,  // 2^(15/32)
+    0x1.6a09e667f3bcdp+0,  // 2^(16/32)
+    0x1.71f75e8ec5f74p+0,  // 2^(17/32)
+    0x1.7a11473eb0187p+0,  // 2^(18/32)
+    0x1.82589994cce13p+0,  // 2^(19/32)
+    0x1.8ace5422aa0dbp+0,  // 2^(20/32)
+    0x1.93737b0cdc5e5p+0,  // 2^(21/32)
+    0x1.9c49182a3f090p+0,  // 2^(22/32)
+    0x1.a5503b23e255dp+0,  // 2^(23/32)
+    0x1.ae89f995ad3adp+0,  // 2^(24/32)
+    0x1.b7f76f2fb5e47p+0,  // 2^(25/32)
+    0x1.c199bdd85529cp+0,  // 2^(26/32)
+    0x1.cb720dcef9069p+0,  // 2^(27/32)
+    0x1.d5818dcfba487p+0,  // 2^(28/32)
+    0x1.dfc97337b9b5fp+0,  // 2^(29/32)
+    0x1.ea4afa2a490dap+0,  // 2^(30/32)
+    0x1.f50765b6e4540p+0,  // 2^(31/32)
+};
+
+// e^r for |r| <= ln2/64 (+ rounding): Taylor to r^7 (next term < 5e-21).
+double expKernelSmall(double r) {
+  double p = 1.0 / 5040.0;
+  constexpr double kInvFact[] = {1.0 / 720.0, 1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0, 1.0};
   for (double c : kInvFact) p = p * r + c;
   return p;
 }
@@ -88,16 +122,22 @@ double exp(double x) {
   if (std::isnan(x)) return x;
   if (x > 709.782712893384) return std::numeric_limits<double>::infinity();
   if (x < -745.2) return 0.0;
-  const double k = std::floor(x * kInvLn2 + 0.5);
-  const double r = (x - k * kLn2Hi) - k * kLn2Lo;
-  const double e = expKernel(r);
-  const int ki = static_cast<int>(k);
-  if (ki >= -1021) {
-    if (ki <= 1023) return e * twoPow(ki);
-    return e * twoPow(ki - 1) * 2.0;
+  // x = (32·m + j)·ln2/32 + r: e^x = 2^m · 2^(j/32) · e^r with |r| ≤ ln2/64.
+  // Round to nearest by truncation (|v| < 2^16 here): std::floor is a libm call on baseline
+  // x86-64, and this runs per sample.
+  const double v = x * (32.0 * kInvLn2) + 0.5;
+  int ki = static_cast<int>(v);
+  if (v < ki) --ki;
+  const double k = ki;
+  const double r = (x - k * (kLn2Hi / 32.0)) - k * (kLn2Lo / 32.0);
+  const int m = ki >> 5;  // floor(ki / 32), also for negative ki
+  const double e = kExp2Table[ki & 31] * expKernelSmall(r);
+  if (m >= -1021) {
+    if (m <= 1023) return e * twoPow(m);
+    return e * twoPow(m - 1) * 2.0;
   }
   // Subnormal result: scale in two exact steps.
-  return e * twoPow(ki + 600) * twoPow(-600);
+  return e * twoPow(m + 600) * twoPow(-600);
 }
 
 double expm1(double x) {

@@ -18,7 +18,43 @@ constexpr double kRelativeGate = 0.1;  // −10 LU as an energy ratio
 
 double lufsToEnergy(double lufs) { return dmath::exp((lufs + 0.691) * (dmath::kLn10 / 10.0)); }
 
+// Left and right as one value: the two channels' K-weighting runs side by side (SSE2 natively,
+// two scalar operations in WASM; element-wise IEEE arithmetic either way, so the same bits).
+typedef double Pair __attribute__((vector_size(16)));
+typedef long long PairMask __attribute__((vector_size(16)));
+
+// Biquad::process on both channels at once: the same operations in the same order, including
+// the flush of tiny state (|s| < 1e-30 → 0) that keeps it out of denormals.
+inline Pair flushTiny(Pair s) {
+  const Pair magnitude = (Pair)((PairMask)s & (PairMask){0x7fffffffffffffffLL, 0x7fffffffffffffffLL});
+  const PairMask keep = magnitude >= (Pair){1e-30, 1e-30};
+  return (Pair)((PairMask)s & keep);
+}
+
+struct PairBiquad {
+  double b0, b1, b2, a1, a2;
+  Pair s1{0.0, 0.0}, s2{0.0, 0.0};
+  explicit PairBiquad(const BiquadCoefficients& c) : b0(c.b0), b1(c.b1), b2(c.b2), a1(c.a1), a2(c.a2) {}
+  Pair process(Pair x) {
+    const Pair y = b0 * x + s1;
+    s1 = b1 * x - a1 * y + s2;
+    s2 = b2 * x - a2 * y;
+    s1 = flushTiny(s1);
+    s2 = flushTiny(s2);
+    return y;
+  }
+};
+
 }  // namespace
+
+struct IntegratedLoudness::StereoFilter {
+  PairBiquad shelf, highPass;
+  explicit StereoFilter(int rate) : shelf(kWeightingShelf(rate)), highPass(kWeightingHighPass(rate)) {}
+  double energy(double l, double r) {
+    const Pair z = highPass.process(shelf.process(Pair{l, r}));
+    return z[0] * z[0] + z[1] * z[1];
+  }
+};
 
 IntegratedLoudness::IntegratedLoudness(int sampleRate, int channels) : channels_(channels) {
   if (channels < 1 || channels > 2) {
@@ -28,11 +64,16 @@ IntegratedLoudness::IntegratedLoudness(int sampleRate, int channels) : channels_
     throw std::invalid_argument("IntegratedLoudness: unsupported sample rate " + std::to_string(sampleRate) + " Hz");
   }
   subBlockFrames_ = sampleRate / 10;
-  for (int c = 0; c < 2; ++c) {
-    shelf_[c].setCoefficients(kWeightingShelf(sampleRate));
-    highPass_[c].setCoefficients(kWeightingHighPass(sampleRate));
+  if (channels == 2) {
+    stereo_ = std::make_unique<StereoFilter>(sampleRate);
+  } else {
+    shelf_.setCoefficients(kWeightingShelf(sampleRate));
+    highPass_.setCoefficients(kWeightingHighPass(sampleRate));
   }
 }
+
+IntegratedLoudness::~IntegratedLoudness() = default;
+IntegratedLoudness::IntegratedLoudness(IntegratedLoudness&&) noexcept = default;
 
 void IntegratedLoudness::closeSubBlock() {
   subBlocks_.push_back(sum_);
@@ -42,25 +83,24 @@ void IntegratedLoudness::closeSubBlock() {
 
 void IntegratedLoudness::addFrames(const float* x, int64_t frames) {
   for (int64_t i = 0; i < frames; ++i) {
-    double e = 0.0;
-    for (int c = 0; c < channels_; ++c) {
-      const double z = highPass_[c].process(shelf_[c].process(x[i * channels_ + c]));
-      e += z * z;
+    if (stereo_) {
+      sum_ += stereo_->energy(x[2 * i], x[2 * i + 1]);
+    } else {
+      const double z = highPass_.process(shelf_.process(x[i]));
+      sum_ += z * z;
     }
-    sum_ += e;
     if (++fill_ == subBlockFrames_) closeSubBlock();
   }
 }
 
 void IntegratedLoudness::addStereo(const float* left, const float* right, int frames) {
+  if (!stereo_) {
+    addFrames(left, frames);
+    return;
+  }
+  StereoFilter& f = *stereo_;
   for (int i = 0; i < frames; ++i) {
-    const double zl = highPass_[0].process(shelf_[0].process(left[i]));
-    double e = zl * zl;
-    if (channels_ == 2) {
-      const double zr = highPass_[1].process(shelf_[1].process(right[i]));
-      e += zr * zr;
-    }
-    sum_ += e;
+    sum_ += f.energy(left[i], right[i]);
     if (++fill_ == subBlockFrames_) closeSubBlock();
   }
 }

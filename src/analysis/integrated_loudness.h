@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "dsp/biquad.h"
@@ -23,9 +24,11 @@ class IntegratedLoudness {
   // channels: 1 or 2. Throws std::invalid_argument otherwise, or for a rate outside
   // 8000..384000 Hz.
   IntegratedLoudness(int sampleRate, int channels);
+  ~IntegratedLoudness();
+  IntegratedLoudness(IntegratedLoudness&&) noexcept;
 
   void addFrames(const float* interleaved, int64_t frames);
-  void addStereo(const float* left, const float* right, int frames);
+  void addStereo(const float* left, const float* right, int frames);  // right unused for mono
 
   // Gated integrated loudness in LUFS; −∞ for silence or less than 400 ms of audio.
   double lufs() const;
@@ -37,7 +40,9 @@ class IntegratedLoudness {
   int64_t subBlockFrames_;
   int64_t fill_ = 0;
   double sum_ = 0.0;
-  Biquad shelf_[2], highPass_[2];
+  Biquad shelf_, highPass_;              // mono
+  struct StereoFilter;                    // both channels side by side
+  std::unique_ptr<StereoFilter> stereo_;
   std::vector<double> subBlocks_;  // K-weighted energy sums of completed 100 ms sub-blocks
 };
 

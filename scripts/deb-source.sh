@@ -2,11 +2,10 @@
 # Fetches the original (upstream) source of Debian source packages, once per version, into
 # .cache/wasm-deps/src/<name>-<version>/unpacked (git-ignored — third-party code is never
 # committed). Prints each unpacked directory, one per line, in argument order.
-#   scripts/deb-source.sh NAME...          e.g. scripts/deb-source.sh kissfft
+#   scripts/deb-source.sh NAME...          e.g. scripts/deb-source.sh libebur128
 # VOCALMIX_DEPS_CACHE overrides .cache/wasm-deps.
 # Adds a deb-src entry (a copy of debian.sources with Types: deb-src) if apt has none.
-# Used by wasm-deps.sh (libsndfile, kissfft, libebur128 for WASM) and by setup.sh (kissfft, which
-# both builds compile from source: Debian's libkissfft-float is built with -ffast-math).
+# Used by wasm-deps.sh (libsndfile and libebur128 for WASM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${VOCALMIX_DEPS_CACHE:-$(pwd)/.cache/wasm-deps}/src"

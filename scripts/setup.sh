@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Installs what vocalmix needs, and only what is missing: Debian packages (apt-get), the
-# KissFFT source (compiled by the build itself), and playwright-core from npm for the browser
-# tests. Idempotent. Runs as root, or through sudo when it is available.
+# Installs what vocalmix needs, and only what is missing: Debian packages (apt-get) and
+# playwright-core from npm for the browser tests. Idempotent. Runs as root, or through sudo
+# when it is available.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
   build-essential cmake pkg-config                  # compiler and build
-  libsndfile1-dev libkissfft-dev libebur128-dev     # audio I/O, FFT, loudness (BS.1770)
+  libsndfile1-dev libebur128-dev                    # audio I/O, loudness (BS.1770)
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev catch2 libssl-dev
   alsa-utils                                        # recorded speech used as test material
   emscripten                                        # the engine in WebAssembly
@@ -38,13 +38,6 @@ if ((${#missing[@]} > 0)); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "setup: all ${#PACKAGES[@]} Debian packages are installed"
-fi
-
-# KissFFT is compiled from its Debian source package by the build itself, for native and WASM
-# alike (Debian's libkissfft-float is built with -ffast-math, which breaks native ⇔ WASM
-# parity). Fetched once into .cache/ (git-ignored).
-if ! scripts/deb-source.sh kissfft >/dev/null; then
-  echo "setup: could not fetch the KissFFT source; the native build will use the system libkissfft-float" >&2
 fi
 
 # playwright-core drives Debian's chromium in the browser tests (no browser download).

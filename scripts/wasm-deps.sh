@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# Builds the C libraries the engine needs (libsndfile, KissFFT, libebur128) to WebAssembly
+# Builds the C libraries the engine needs (libsndfile, libebur128) to WebAssembly
 # from their Debian *source* packages (scripts/deb-source.sh) into .cache/wasm-deps/prefix
 # (ignored by git). A library is rebuilt only when its source version changes (stamp files
 # .built-<name>-<version> in the prefix), so this is fast after the first run.
 # The prefix gets lib/*.a, include/ and lib/pkgconfig/*.pc. Logs: .cache/wasm-deps/logs/.
 # Prints the install prefix on the last line. VOCALMIX_DEPS_CACHE overrides .cache/wasm-deps.
-# (The vocalmix CMake build compiles KissFFT itself from the same source with the project's
-# flags, for native and WASM alike; the KissFFT library here is for other consumers.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -29,7 +27,7 @@ run() {
   fi
 }
 
-read -r SNDFILE_SRC KISSFFT_SRC EBUR128_SRC < <(scripts/deb-source.sh libsndfile kissfft libebur128 | paste -sd' ')
+read -r SNDFILE_SRC EBUR128_SRC < <(scripts/deb-source.sh libsndfile libebur128 | paste -sd' ')
 
 # libsndfile: WAV/AIFF/CAF/W64/RF64… (FLAC/Ogg/MP3 would need their own WASM builds).
 d=$(dirname "$SNDFILE_SRC"); v=$(basename "$d")
@@ -43,33 +41,6 @@ if ! build_stamp "$v"; then
     -DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_C_FLAGS="-ffp-contract=off"
   run "$log" cmake --build "$d/build" -j2
   run "$log" cmake --install "$d/build"
-  touch "$PREFIX/.built-$v"
-fi
-
-# KissFFT: float real FFT — the float configuration of Debian's libkissfft-float, but WITHOUT
-# the -ffast-math that kissfft's own CMakeLists adds.
-d=$(dirname "$KISSFFT_SRC"); v=$(basename "$d")
-if ! build_stamp "$v"; then
-  echo "wasm-deps: building $v" >&2
-  log="$LOGS/$v.log"; : >"$log"
-  mkdir -p "$PREFIX/include/kissfft" "$d/build"
-  for f in kiss_fft kiss_fftr; do
-    run "$log" emcc -O3 -ffp-contract=off -Dkiss_fft_scalar=float -c "$KISSFFT_SRC/$f.c" -o "$d/build/$f.o"
-  done
-  rm -f "$PREFIX/lib/libkissfft-float.a"
-  run "$log" emar rcs "$PREFIX/lib/libkissfft-float.a" "$d/build/kiss_fft.o" "$d/build/kiss_fftr.o"
-  cp "$KISSFFT_SRC"/kiss_fft.h "$KISSFFT_SRC"/kiss_fftr.h "$KISSFFT_SRC"/kiss_fft_log.h "$PREFIX/include/kissfft/"
-  cat >"$PREFIX/lib/pkgconfig/kissfft-float.pc" <<PC
-prefix=$PREFIX
-libdir=\${prefix}/lib
-includedir=\${prefix}/include
-
-Name: kissfft
-Description: KissFFT (float), WebAssembly build from the Debian source package
-Version: ${v#kissfft-}
-Libs: -L\${libdir} -lkissfft-float
-Cflags: -I\${includedir}/kissfft -Dkiss_fft_scalar=float
-PC
   touch "$PREFIX/.built-$v"
 fi
 

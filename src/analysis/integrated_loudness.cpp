@@ -56,7 +56,7 @@ struct IntegratedLoudness::StereoFilter {
   }
 };
 
-IntegratedLoudness::IntegratedLoudness(int sampleRate, int channels) : channels_(channels) {
+IntegratedLoudness::IntegratedLoudness(int sampleRate, int channels) {
   if (channels < 1 || channels > 2) {
     throw std::invalid_argument("IntegratedLoudness: 1 or 2 channels, not " + std::to_string(channels));
   }

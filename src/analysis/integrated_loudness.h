@@ -36,7 +36,6 @@ class IntegratedLoudness {
  private:
   void closeSubBlock();
 
-  int channels_;
   int64_t subBlockFrames_;
   int64_t fill_ = 0;
   double sum_ = 0.0;

@@ -468,31 +468,3 @@ TEST_CASE("Denoiser profile handling", "[denoiser]") {
   CHECK(powerDb(mean) == Approx(powerDb(expected)).margin(1.0));
   CHECK(p == profileOf(noise, fs));  // deterministic and independent of the push split
 }
-
-TEST_CASE("KissFFT twiddles do not depend on the libm", "[denoiser]") {
-  // KissFFT computes its twiddles once with the C library's cos/sin in double and stores them as
-  // float. glibc and musl may differ by an ulp of double; that can only change the float (and so
-  // break native ⇔ WASM parity) if the exact value lies within a few double ulps of a float
-  // rounding boundary. Check with long double that none of our sizes' twiddles do: the exact
-  // value ±1e-15 (≈ 4.5 double ulps) must round to one float. Phases as kissfft 1.3.x computes
-  // them (complex stage: −2π·i/n; real-FFT super-twiddles: −π·(i/n + ½), both index variants).
-  auto robust = [](long double exact) {
-    const auto lo = static_cast<float>(exact * (1.0L - 1e-15L));
-    const auto hi = static_cast<float>(exact * (1.0L + 1e-15L));
-    return lo == hi;
-  };
-  int fragile = 0;
-  for (int realSize = 512; realSize <= 4096; realSize *= 2) {
-    const int n = realSize / 2;
-    const double pi = 3.14159265358979323846264338327;
-    for (int i = 0; i <= n; ++i) {
-      const double phases[] = {-2 * pi * i / n, -pi * (static_cast<double>(i) / n + .5),
-                               -pi * (static_cast<double>(i + 1) / n + .5)};
-      for (double phase : phases) {
-        if (!robust(std::cos(static_cast<long double>(phase)))) ++fragile;
-        if (!robust(std::sin(static_cast<long double>(phase)))) ++fragile;
-      }
-    }
-  }
-  CHECK(fragile == 0);
-}

@@ -495,6 +495,15 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
       }
       if (std::fabs(miss) <= kLoudnessTolerance || lufs <= -100.0) break;
       double slope = (lufs - prevLufs) / (gain - prevGain);
+      if (attempt == 0) {
+        // One point only: the loudness the limiter took at this gain says how hard it works,
+        // and the harder it works, the less each further dB of gain adds (measured on the
+        // presets: local slope ≈ 1 − loss/2 for losses up to ~1 LU). A better first step
+        // than the average slope from 0 dB, which overshoots the limiter's knee and costs a
+        // third pass; the secant steps after it use measured slopes.
+        const double loss = (r.preNormalisationLufs + gain) - lufs;
+        slope = std::clamp(1.0 - 0.5 * loss, 0.3, 1.0);
+      }
       if (miss > 0.0 && slope < 0.2 && attempt > 0) break;  // the limiter is saturating
       if (!(slope > 0.05 && slope <= 1.5)) slope = 1.0;
       const double next = quantiseDb(std::clamp(gain + miss / slope, -40.0, maxGain));

@@ -8,6 +8,7 @@
 
 #include "dsp/dmath.h"
 #include "dsp/k_weighting.h"
+#include "dsp/pair.h"
 
 namespace vocalmix::analysis {
 
@@ -18,29 +19,19 @@ constexpr double kRelativeGate = 0.1;  // −10 LU as an energy ratio
 
 double lufsToEnergy(double lufs) { return dmath::exp((lufs + 0.691) * (dmath::kLn10 / 10.0)); }
 
-// Left and right as one value: the two channels' K-weighting runs side by side (SSE2 natively,
-// two scalar operations in WASM; element-wise IEEE arithmetic either way, so the same bits).
-typedef double Pair __attribute__((vector_size(16)));
-typedef long long PairMask __attribute__((vector_size(16)));
-
-// Biquad::process on both channels at once: the same operations in the same order, including
-// the flush of tiny state (|s| < 1e-30 → 0) that keeps it out of denormals.
-inline Pair flushTiny(Pair s) {
-  const Pair magnitude = (Pair)((PairMask)s & (PairMask){0x7fffffffffffffffLL, 0x7fffffffffffffffLL});
-  const PairMask keep = magnitude >= (Pair){1e-30, 1e-30};
-  return (Pair)((PairMask)s & keep);
-}
-
+// Biquad::process on both channels at once (dsp/pair.h): the same operations in the same
+// order, including the flush of tiny state that keeps it out of denormals.
 struct PairBiquad {
   double b0, b1, b2, a1, a2;
   Pair s1{0.0, 0.0}, s2{0.0, 0.0};
-  explicit PairBiquad(const BiquadCoefficients& c) : b0(c.b0), b1(c.b1), b2(c.b2), a1(c.a1), a2(c.a2) {}
+  explicit PairBiquad(const BiquadCoefficients& c)
+      : b0(c.b0), b1(c.b1), b2(c.b2), a1(c.a1), a2(c.a2) {}
   Pair process(Pair x) {
     const Pair y = b0 * x + s1;
     s1 = b1 * x - a1 * y + s2;
     s2 = b2 * x - a2 * y;
-    s1 = flushTiny(s1);
-    s2 = flushTiny(s2);
+    s1 = flushBelow(s1, 1e-30);
+    s2 = flushBelow(s2, 1e-30);
     return y;
   }
 };
@@ -49,7 +40,8 @@ struct PairBiquad {
 
 struct IntegratedLoudness::StereoFilter {
   PairBiquad shelf, highPass;
-  explicit StereoFilter(int rate) : shelf(kWeightingShelf(rate)), highPass(kWeightingHighPass(rate)) {}
+  explicit StereoFilter(int rate)
+      : shelf(kWeightingShelf(rate)), highPass(kWeightingHighPass(rate)) {}
   double energy(double l, double r) {
     const Pair z = highPass.process(shelf.process(Pair{l, r}));
     return z[0] * z[0] + z[1] * z[1];

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "dsp/dmath.h"
+#include "dsp/pair.h"
 
 namespace vocalmix {
 
@@ -44,22 +45,6 @@ void RealFft::prepare(int size) {
   zr_.assign(static_cast<size_t>(m), 0.0);
   zi_.assign(static_cast<size_t>(m), 0.0);
 }
-
-namespace {
-
-// Two doubles as one value: the butterflies below work on pairs of j. Element-wise IEEE
-// arithmetic, so the bits do not depend on whether the target has SIMD (WASM lowers it to two
-// scalar operations); natively it is SSE2.
-typedef double Pair __attribute__((vector_size(16)));
-
-inline Pair load(const double* p) {
-  Pair v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store(double* p, Pair v) { __builtin_memcpy(p, &v, sizeof v); }
-
-}  // namespace
 
 void RealFft::transform() {
   double* zr = zr_.data();
@@ -102,15 +87,15 @@ void RealFft::transform() {
       double* br = zr + i + h;
       double* bi = zi + i + h;
       for (int j = 0; j < h; j += 2) {
-        const Pair w_r = load(wr + j), w_i = load(wi + j);
-        const Pair b_r = load(br + j), b_i = load(bi + j);
-        const Pair a_r = load(ar + j), a_i = load(ai + j);
+        const Pair w_r = loadPair(wr + j), w_i = loadPair(wi + j);
+        const Pair b_r = loadPair(br + j), b_i = loadPair(bi + j);
+        const Pair a_r = loadPair(ar + j), a_i = loadPair(ai + j);
         const Pair tr = w_r * b_r - w_i * b_i;
         const Pair ti = w_r * b_i + w_i * b_r;
-        store(br + j, a_r - tr);
-        store(bi + j, a_i - ti);
-        store(ar + j, a_r + tr);
-        store(ai + j, a_i + ti);
+        storePair(br + j, a_r - tr);
+        storePair(bi + j, a_i - ti);
+        storePair(ar + j, a_r + tr);
+        storePair(ai + j, a_i + ti);
       }
     }
   }

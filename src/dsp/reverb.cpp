@@ -10,6 +10,7 @@
 #include <initializer_list>
 
 #include "dsp/dmath.h"
+#include "dsp/pair.h"
 
 namespace vocalmix {
 namespace {
@@ -73,7 +74,6 @@ constexpr double kButterworthQ = 0.70710678118654752440;
 // with zero input, since a 1e-30 state error is amplified by ~1/ω). A floor well above such
 // orbits guarantees that every tail ends in exact zeros.
 constexpr double kFloor = 1e-20;
-inline double flushTiny(double v) { return std::fabs(v) < 1e-30 ? 0.0 : v; }
 inline double flushFloor(double v) { return std::fabs(v) < kFloor ? 0.0 : v; }
 
 bool isPrime(unsigned n) {
@@ -304,24 +304,36 @@ void Reverb::runTank(Tank& tank, const double* x, const double* damping, const d
       r[i] = outR;
     }
 
-    double f[kLines];
-    for (int j = 0; j < kLines; ++j) {
-      absorb[j] = flushTiny(absorb[j] + damping[i] * (y[j] - absorb[j]));
-      f[j] = high[j] * y[j] + lowMinusHigh[j] * absorb[j];
+    // The eight lines as four pairs (dsp/pair.h): lines 2p and 2p+1 side by side, with the
+    // same per-line arithmetic as one line at a time.
+    const Pair damp = splat(damping[i]);
+    Pair f[kLines / 2];
+    for (int p = 0; p < kLines / 2; ++p) {
+      const Pair yp = loadPair(y + 2 * p), ap = loadPair(absorb + 2 * p);
+      const Pair a = flushBelow(ap + damp * (yp - ap), 1e-30);
+      storePair(absorb + 2 * p, a);
+      f[p] = loadPair(high + 2 * p) * yp + loadPair(lowMinusHigh + 2 * p) * a;
     }
     // Unnormalised 8-point Hadamard (fast Walsh–Hadamard); the 1/√8 lives in the gains.
-    for (int h = 1; h < kLines; h <<= 1) {
-      for (int j = 0; j < kLines; j += 2 * h) {
-        for (int k = j; k < j + h; ++k) {
-          const double a = f[k], b = f[k + h];
+    // Span 1 pairs the two lanes of each Pair: (a, b) → (a + b, a + (−b)), exact.
+    for (Pair& q : f) {
+      const Pair lo = __builtin_shufflevector(q, q, 0, 0), hi = __builtin_shufflevector(q, q, 1, 1);
+      q = lo + hi * Pair{1.0, -1.0};
+    }
+    for (int span = 1; span < kLines / 2; span <<= 1) {  // spans 2 and 4 lines: whole pairs
+      for (int j = 0; j < kLines / 2; j += 2 * span) {
+        for (int k = j; k < j + span; ++k) {
+          const Pair a = f[k], b = f[k + span];
           f[k] = a + b;
-          f[k + h] = a - b;
+          f[k + span] = a - b;
         }
       }
     }
-    const double injected = kInputScale * v;
+    const Pair injected = splat(kInputScale * v);
     double* linesNow = lines + kLines * (clock & lineMask);
-    for (int j = 0; j < kLines; ++j) linesNow[j] = flushFloor(f[j] + kInSign[j] * injected);
+    for (int p = 0; p < kLines / 2; ++p) {
+      storePair(linesNow + 2 * p, flushBelow(f[p] + loadPair(kInSign + 2 * p) * injected, kFloor));
+    }
     ++clock;
   }
 

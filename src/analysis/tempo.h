@@ -3,7 +3,7 @@
 // (spectral flux of a log-compressed, log-frequency band spectrum: one value per ~11 ms hop), and
 // finish() finds the beat period in that envelope (autocorrelation × a log-Gaussian tempo prior,
 // a metrical-level check, parabolic refinement). Deterministic: only + − × ÷, sqrt and dmath, in
-// fixed orders, on the same KissFFT build as the denoiser, so native and WebAssembly agree; the
+// fixed orders, on the same RealFft as the denoiser, so native and WebAssembly agree; the
 // BPM is quantised to 0.01.
 // Cost: one 2048-point real FFT per 512 samples at 44.1/48 kHz (~0.2 s for a 3-minute stereo
 // file natively); finish() is O(envelope length × 4 s of lags), ~3 ms for 3 minutes. Memory: the

@@ -10,7 +10,9 @@ PACKAGES=(
   libsndfile1-dev libebur128-dev                    # audio I/O, loudness (BS.1770)
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev catch2 libssl-dev
   alsa-utils                                        # recorded speech used as test material
+  fillets-ng-data-nl                                # other recorded voices (reference-match tests)
   emscripten                                        # the engine in WebAssembly
+  clang libclang-rt-14-dev                          # libFuzzer targets (tests/fuzz, build-fuzz/)
   chromium                                          # browser tests (headless)
 )
 command -v node >/dev/null || PACKAGES+=(nodejs)

@@ -32,6 +32,11 @@
 //        the beat resampled to the vocal's rate by the render's resampler, and its gain staging
 //   Engine.processWithBeat(inL, inR, beatL, beatR, outL, outR, n)  Engine.setBeatGainDb(db)
 //   Module.analyseTempo(left, right, sampleRate) → {bpm, confidence, reliable}
+//   Module.matchReference(vocalLeft, vocalRight, vocalRate, refLeft, refRight, refRate, amountsJson,
+//        vocalName, referenceName) → JSON text {"preset", "report"}: "Match a reference (beta)",
+//        the same fit as `vocalmix match` (render/reference_match.h), byte for byte. Right
+//        channels may be null (mono); amountsJson: "" or {"tone": 0–100, "dynamics", "space",
+//        "loudness"}.
 //   Module.renderOfflineWithBeat(left, right, sampleRate, paramsJson, beatLeft, beatRight, beatRate)
 //        the same with an instrumental under the vocal (any rate; resampled to the vocal's).
 //     paramsJson: a preset object (as presetsJson() lists), or a flat {"id": value} object, or
@@ -60,6 +65,7 @@
 #include "engine/preset.h"
 #include "analysis/tempo.h"
 #include "render/offline_mix.h"
+#include "render/reference_match.h"
 
 EM_JS(void, vocalmix_throw_js_error, (const char* message), {
   throw new Error(UTF8ToString(message));
@@ -503,6 +509,60 @@ val renderOfflineWithBeat(const val& left, const val& right, double sampleRate,
                     &beatRight, beatRate);
 }
 
+// A mono source (right == null) stays one channel, as the native reader gives it.
+class MonoSource : public render::FrameSource {
+ public:
+  MonoSource(const std::vector<float>& x, int rate) : x_(x), rate_(rate) {}
+  int sampleRate() const override { return rate_; }
+  int channels() const override { return 1; }
+  int64_t frames() const override { return static_cast<int64_t>(x_.size()); }
+  void rewind() override { pos_ = 0; }
+  int64_t read(float* out, int64_t frames) override {
+    const int64_t n = std::min<int64_t>(frames, static_cast<int64_t>(x_.size()) - pos_);
+    std::copy_n(x_.begin() + pos_, n, out);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  const std::vector<float>& x_;
+  int rate_;
+  int64_t pos_ = 0;
+};
+
+std::string matchReference(const val& vocalLeft, const val& vocalRight, double vocalRate, const val& refLeft,
+                           const val& refRight, double refRate, const std::string& amountsJson,
+                           const std::string& vocalName, const std::string& referenceName) {
+  return guarded("matchReference", [&] {
+    checkSampleRate(vocalRate);
+    if (!(refRate >= 8000 && refRate <= 384000) || refRate != std::floor(refRate)) {
+      throw std::invalid_argument("reference sample rate " + std::to_string(refRate) + " Hz is outside 8000–384000 Hz");
+    }
+    render::MatchAmounts amounts;
+    if (amountsJson.find_first_not_of(" \t\r\n") != std::string::npos) {
+      json j;
+      try {
+        j = json::parse(amountsJson);
+      } catch (const json::parse_error& e) {
+        throw render::MatchError(std::string("amounts: not valid JSON (") + e.what() + ")");
+      }
+      amounts = render::matchAmountsFromJson(j);
+    }
+    auto source = [](const val& left, const val& right, double rate, std::vector<float>& l, std::vector<float>& r)
+        -> std::unique_ptr<render::FrameSource> {
+      const bool mono = right.isNull() || right.isUndefined();
+      planarFrom(left, right, l, r);
+      if (mono) return std::make_unique<MonoSource>(l, static_cast<int>(rate));
+      return std::make_unique<PlanarSource>(l, r, static_cast<int>(rate));
+    };
+    std::vector<float> vl, vr, rl, rr;
+    const auto vocal = source(vocalLeft, vocalRight, vocalRate, vl, vr);
+    const auto reference = source(refLeft, refRight, refRate, rl, rr);
+    const render::MatchResult m = render::matchReference(*vocal, *reference, amounts, vocalName, referenceName);
+    return json{{"preset", m.preset.toJson()}, {"report", m.report}}.dump();
+  });
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(vocalmix) {
@@ -537,4 +597,5 @@ EMSCRIPTEN_BINDINGS(vocalmix) {
   function("renderOfflineWithBeat", &renderOfflineWithBeat);
   function("prepareBeat", &prepareBeat);
   function("analyseTempo", &analyseTempo);
+  function("matchReference", &matchReference);
 }

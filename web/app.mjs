@@ -3,6 +3,7 @@
 // the server (same C++, same parameters) → download. The controls are built from the server's
 // parameter schema; there is no second list of parameters here, and no DSP.
 import { createMixer } from './engine/mixer.mjs';
+import { setupMatch } from './match.mjs';
 
 const $ = (id) => document.getElementById(id);
 const QUICK = ['reverb.send_db', 'reverb.type', 'reverb.decay_s', 'delay.send_db', 'delay.note', 'delay.bpm'];
@@ -20,6 +21,23 @@ const state = {
   inputLufs: -200, renderBusy: false,
   tempoBpm: null,  // detected, tapped or chosen: kept when switching presets
 };
+
+// ---- API token (vocalmix-server --token / VOCALMIX_TOKEN) ----
+// Opened once as /?token=…: kept in sessionStorage (this tab only), removed from the address bar
+// and sent as "Authorization: Bearer …" on every write request. Reads need no token.
+const API_TOKEN = (() => {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('vocalmix.token', fromUrl);
+    url.searchParams.delete('token');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+  return sessionStorage.getItem('vocalmix.token') || '';
+})();
+function writeHeaders(headers) {
+  return API_TOKEN ? { ...headers, Authorization: `Bearer ${API_TOKEN}` } : headers;
+}
 
 // ---- worker (decode, whole-file analysis, loudness pass) ----
 const worker = new Worker(new URL('./engine/analysis_worker.mjs', import.meta.url), { type: 'module' });
@@ -175,20 +193,21 @@ function setValue(id, v) {
 }
 
 // ---- presets ----
+function addPresetCard(p) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'card';
+  b.setAttribute('role', 'radio');
+  b.dataset.name = p.name;
+  b.innerHTML = '<strong></strong><small></small>';
+  b.querySelector('strong').textContent = p.name.replaceAll('_', ' ');
+  b.querySelector('small').textContent = p.description;
+  b.addEventListener('click', () => choosePreset(p));
+  $('presets').append(b);
+  return b;
+}
 function buildPresetCards() {
-  const box = $('presets');
-  for (const p of state.presets) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'card';
-    b.setAttribute('role', 'radio');
-    b.dataset.name = p.name;
-    b.innerHTML = '<strong></strong><small></small>';
-    b.querySelector('strong').textContent = p.name.replaceAll('_', ' ');
-    b.querySelector('small').textContent = p.description;
-    b.addEventListener('click', () => choosePreset(p));
-    box.append(b);
-  }
+  for (const p of state.presets) addPresetCard(p);
 }
 function choosePreset(p) {
   state.preset = p;
@@ -260,7 +279,7 @@ async function handleFile(file) {
   setStatus(`Reading ${file.name}…`);
   const bytes = await file.arrayBuffer();
   state.upload = fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: bytes.slice(0),
+    method: 'POST', headers: writeHeaders({ 'Content-Type': 'application/octet-stream' }), body: bytes.slice(0),
   }).then(async (res) => {
     if (!res.ok) throw new Error(await apiError(res));
     return res.json();
@@ -321,7 +340,7 @@ async function handleBeat(file) {
   $('beat-status').textContent = `Reading ${file.name}…`;
   const bytes = await file.arrayBuffer();
   state.beatUpload = fetch(`/api/uploads?name=${encodeURIComponent(file.name)}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: bytes.slice(0),
+    method: 'POST', headers: writeHeaders({ 'Content-Type': 'application/octet-stream' }), body: bytes.slice(0),
   }).then(async (res) => {
     if (!res.ok) throw new Error(await apiError(res));
     return res.json();
@@ -463,7 +482,7 @@ async function renderAndDownload() {
     status.textContent = 'Uploading…';
     const upload = await state.upload;
     const res = await fetch('/api/renders', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      method: 'POST', headers: writeHeaders({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({
         upload: upload.id, preset: currentPresetObject(), format: $('format').value,
         ...(state.beatUpload ? { beat: (await state.beatUpload).id } : {}),
@@ -518,6 +537,7 @@ async function init() {
   buildPresetCards();
   buildControls();
   choosePreset(state.presets[0]);
+  setupMatch({ state, ask, addPresetCard, choosePreset });
   $('file').addEventListener('change', (e) => handleFile(e.target.files[0]));
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/tempo.h"
+#include "render/match_file.h"
 #include "render/render_file.h"
 
 using namespace vocalmix;
@@ -49,13 +50,13 @@ class ProgressBar {
   std::string lastStage_;
 };
 
-void writeJsonFile(const std::string& path, const json& j) {
+void writeJsonFile(const std::string& path, const json& j, const std::string& what = "report file") {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp);
-    if (!out) throw std::runtime_error("report file '" + path + "': cannot be written");
+    if (!out) throw std::runtime_error(what + " '" + path + "': cannot be written");
     out << j.dump(2) << "\n";
-    if (!out) throw std::runtime_error("report file '" + path + "': write failed");
+    if (!out) throw std::runtime_error(what + " '" + path + "': write failed");
   }
   std::filesystem::rename(tmp, path);
 }
@@ -122,6 +123,14 @@ int main(int argc, char** argv) {
   auto* presets = app.add_subcommand("presets", "List the bundled presets");
   bool paramsJson = false;
   auto* params = app.add_subcommand("params", "Print the parameter schema");
+
+  std::string matchIn, matchReference, matchOut, matchAmount, matchReport;
+  auto* match = app.add_subcommand("match", "Match a reference (beta): fit a preset so your vocal sounds like a reference");
+  match->add_option("input", matchIn, "Your vocal")->required();
+  match->add_option("--reference", matchReference, "A finished song or an a-cappella you like")->required();
+  match->add_option("-o,--output", matchOut, "Where to write the fitted preset (JSON; use it with render -p)")->required();
+  match->add_option("--amount", matchAmount, "How far to go, percent per aspect: tone=100,dynamics=80,space=50,loudness=100");
+  match->add_option("--report", matchReport, "Write the full match report (measurements, every change and why) as JSON");
   params->add_flag("--json", paramsJson, "Print JSON");
 
   try {
@@ -166,6 +175,20 @@ int main(int argc, char** argv) {
         std::cout << analyzePath << "\n";
         printQuality(report);
       }
+    } else if (*match) {
+      const render::MatchAmounts amounts = render::parseMatchAmounts(matchAmount);
+      const render::MatchResult m = render::matchFiles(matchIn, matchReference, amounts);
+      writeJsonFile(matchOut, m.preset.toJson(), "preset file");
+      if (!matchReport.empty()) writeJsonFile(matchReport, m.report);
+      const json& r = m.report;
+      std::cout << "wrote " << matchOut << ": preset '" << m.preset.name << "' based on "
+                << r["base_preset"].get<std::string>() << " (beta)\n  envelope distance to the reference "
+                << fmt(r["before"]["envelope_distance_db"].get<double>(), 2) << " dB with "
+                << r["base_preset"].get<std::string>() << ", " << fmt(r["after"]["envelope_distance_db"].get<double>(), 2)
+                << " dB matched\n";
+      for (const auto& line : r["summary"]) std::cout << "  " << line.get<std::string>() << "\n";
+      for (const auto& note : r["notes"]) std::cout << "  note: " << note.get<std::string>() << "\n";
+      std::cout << "  render with: vocalmix render " << matchIn << " -p " << matchOut << " -o OUT.wav\n";
     } else if (*presets) {
       for (const auto& p : bundledPresets()) {
         std::cout << p.name << std::string(p.name.size() < 18 ? 18 - p.name.size() : 1, ' ')

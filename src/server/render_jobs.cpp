@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <malloc.h>
+
 #include "render/render_file.h"
 
 namespace vocalmix::server {
@@ -61,6 +63,10 @@ std::optional<json> RenderJobs::submit(json job) {
 }
 
 std::optional<json> RenderJobs::status(const std::string& id) const {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = unsaved_.find(id); it != unsaved_.end()) return it->second;
+  }
   auto record = store_.render(id);
   if (!record) return std::nullopt;
   std::lock_guard<std::mutex> lock(mutex_);
@@ -84,6 +90,23 @@ void RenderJobs::work() {
     if (auto record = store_.render(id)) run(*record);
     std::lock_guard<std::mutex> lock(mutex_);
     progress_.erase(id);
+    // When the queue runs dry, hand the memory of the burst (upload bodies, render buffers
+    // spread over many threads' malloc arenas) back to the system.
+    if (queue_.empty() && progress_.empty()) malloc_trim(0);
+  }
+}
+
+// A record that cannot be written (disk full) must not take the worker thread, and with it the
+// server, down: the job's state is kept in memory instead (after a restart the stored record
+// still says queued/running, so the job runs again).
+void RenderJobs::save(const json& record) {
+  try {
+    store_.saveRender(record);
+    std::lock_guard<std::mutex> lock(mutex_);
+    unsaved_.erase(record["id"].get<std::string>());
+  } catch (const std::exception&) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    unsaved_[record["id"].get<std::string>()] = record;
   }
 }
 
@@ -91,7 +114,7 @@ void RenderJobs::run(json record) {
   const std::string id = record["id"];
   record["status"] = "running";
   record["started_at"] = nowSeconds();
-  store_.saveRender(record);
+  save(record);
   try {
     const auto upload = store_.upload(record["upload"].get<std::string>());
     if (!upload) throw std::runtime_error("the upload no longer exists");
@@ -125,7 +148,7 @@ void RenderJobs::run(json record) {
     record["error"] = {{"code", "render_failed"}, {"message", e.what()}};
   }
   record["finished_at"] = nowSeconds();
-  store_.saveRender(record);
+  save(record);
 }
 
 }  // namespace vocalmix::server

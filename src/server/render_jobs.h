@@ -35,6 +35,7 @@ class RenderJobs {
  private:
   void work();
   void run(nlohmann::json record);
+  void save(const nlohmann::json& record);
 
   Store& store_;
   size_t maxQueued_;
@@ -42,6 +43,7 @@ class RenderJobs {
   std::condition_variable wake_;
   std::deque<std::string> queue_;
   std::map<std::string, double> progress_;  // running jobs
+  std::map<std::string, nlohmann::json> unsaved_;  // records the store could not write
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

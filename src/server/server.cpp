@@ -6,10 +6,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "engine/preset.h"
 #include "io/audio_file.h"
 #include "render/render_file.h"
+#include "server/access.h"
+#include "server/guarded_http_server.h"
+#include "server/match_request.h"
 #include "server/render_jobs.h"
 #include "server/store.h"
 
@@ -22,7 +26,9 @@ namespace {
 
 void sendJson(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // Requests may carry invalid UTF-8 (a path, a file name) that ends up in a message: replace
+  // it rather than throw — a throw here, in the error handler, would terminate the server.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void sendError(httplib::Response& res, int status, const std::string& code,
@@ -132,7 +138,16 @@ json buildJob(const json& body, const Store& store) {
 Server::Server(ServerOptions options) : options_(std::move(options)) {
   store_ = std::make_unique<Store>(options_.dataDir);
   jobs_ = std::make_unique<RenderJobs>(*store_, options_.workers, options_.maxQueued);
-  http_ = std::make_unique<httplib::Server>();
+  uploadSlots_ = std::make_unique<UploadSlots>(options_.maxUploadsPerClient);
+  ConnectionLimits limits;
+  limits.idleTimeoutS = options_.timeoutS;
+  limits.headTimeoutS = options_.timeoutS;
+  limits.bodyGraceS = options_.timeoutS;
+  limits.maxBodyBytes = (options_.maxUploadMb + 1) * 1024 * 1024;  // + multipart/chunk framing
+  http_ = std::make_unique<GuardedHttpServer>(limits);
+  // More connection threads than httplib's default (8 here): a few slow clients, each bounded
+  // by the connection limits above, cannot occupy every thread.
+  http_->new_task_queue = [] { return new httplib::ThreadPool(32); };
   routes();
 }
 
@@ -142,9 +157,25 @@ void Server::routes() {
   auto& http = *http_;
   const size_t maxUpload = options_.maxUploadMb * 1024 * 1024;
   http.set_payload_max_length(maxUpload);
-  http.set_read_timeout(30, 0);
-  http.set_write_timeout(30, 0);
   http.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+  // The optional API token guards every write (reads stay open, so downloads work as links).
+  // Checked before the body is read: a refused upload costs the server nothing.
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const bool write = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+    if (options_.token.empty() || !write || req.path.rfind("/api/", 0) != 0) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    if (bearerTokenMatches(options_.token, req.get_header_value("Authorization"))) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    GuardedHttpServer::closeConnectionAfterResponse();
+    res.set_header("WWW-Authenticate", "Bearer");
+    sendError(res, 401, "unauthorized",
+              req.has_header("Authorization") ? "the API token is wrong (send 'Authorization: Bearer <token>')"
+                                              : "this server requires an API token for " + req.method +
+                                                    " requests: send 'Authorization: Bearer <token>'");
+    return httplib::Server::HandlerResponse::Handled;
+  });
 
   http.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
     sendJson(res, 200, {{"status", "ok"}, {"version", VOCALMIX_VERSION}});
@@ -158,16 +189,57 @@ void Server::routes() {
     sendJson(res, 200, out);
   });
 
-  http.Post("/api/uploads", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string name = req.has_param("name") ? req.get_param_value("name") : "upload";
-    const std::string* bytes = &req.body;
-    httplib::MultipartFormData file;  // owns the part's bytes for the rest of the handler
-    if (req.is_multipart_form_data()) {
-      if (!req.has_file("file")) return sendError(res, 400, "bad_request", "multipart upload without a 'file' field");
-      file = req.get_file_value("file");
-      bytes = &file.content;
-      if (!file.filename.empty()) name = file.filename;
+  // Reads its own body (a content-reader handler), so that the per-client cap is counted while
+  // the bytes arrive, not after.
+  http.Post("/api/uploads", [this](const httplib::Request& req, httplib::Response& res,
+                                   const httplib::ContentReader& content) {
+    const auto slot = uploadSlots_->acquire(req.remote_addr);
+    if (!slot) {
+      GuardedHttpServer::closeConnectionAfterResponse();
+      res.set_header("Retry-After", "5");
+      return sendError(res, 429, "too_many_uploads",
+                       "this client already has " + std::to_string(uploadSlots_->perClient()) +
+                           " uploads in progress (the server's limit per client); retry when one has finished");
     }
+    std::string name = req.has_param("name") ? req.get_param_value("name") : "upload";
+    std::string body;
+    bool received = false, multipartFile = false, tooLarge = false;
+    const size_t maxBytes = options_.maxUploadMb * 1024 * 1024;
+    // httplib enforces the limit on Content-Length only; a chunked body is counted here.
+    auto keep = [&](const char* data, size_t n) {
+      if (body.size() + n > maxBytes) {
+        tooLarge = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    };
+    if (req.is_multipart_form_data()) {
+      int fileParts = 0;
+      bool inFile = false;
+      received = content(
+          [&](const httplib::MultipartFormData& part) {
+            inFile = part.name == "file" && ++fileParts == 1;  // the first 'file' field only
+            if (inFile && !part.filename.empty()) name = part.filename;
+            return true;
+          },
+          [&](const char* data, size_t n) { return !inFile || keep(data, n); });
+      multipartFile = fileParts > 0;
+    } else {
+      received = content(keep);
+    }
+    if (!received) {
+      GuardedHttpServer::closeConnectionAfterResponse();
+      if (res.status == 413 || tooLarge) {
+        return sendError(res, 413, "too_large", "the upload is larger than the server's limit of " +
+                                                    std::to_string(options_.maxUploadMb) + " MB");
+      }
+      return sendError(res, 400, "incomplete_upload", "the upload did not arrive completely (or its multipart body is malformed)");
+    }
+    if (req.is_multipart_form_data() && !multipartFile) {
+      return sendError(res, 400, "bad_request", "multipart upload without a 'file' field");
+    }
+    const std::string* bytes = &body;
     if (bytes->empty()) return sendError(res, 400, "empty_upload", "the upload is empty");
     json info;
     try {
@@ -178,13 +250,25 @@ void Server::routes() {
                          "'" + name + "': sample rate " + std::to_string(i.sampleRate) +
                              " Hz is outside the supported 22050–192000 Hz");
       }
+      if (i.durationSeconds() > options_.maxDurationS) {
+        char limit[64];
+        std::snprintf(limit, sizeof limit, "%.1f s long; the server's limit is %g s", i.durationSeconds(), options_.maxDurationS);
+        return sendError(res, 413, "too_long", "'" + name + "' is " + limit + " (--max-duration)");
+      }
       info = {{"name", fs::path(name).filename().string()}, {"sample_rate", i.sampleRate},
               {"channels", i.channels}, {"frames", i.frames}, {"duration_s", i.durationSeconds()},
               {"format", i.container + " " + i.encoding}};
     } catch (const io::IoError& e) {
       return sendError(res, 400, "not_audio", e.what());
     }
-    json record = store_->putUpload(*bytes, info);
+    json record;
+    try {
+      record = store_->putUpload(*bytes, info);
+    } catch (const std::exception& e) {  // StoreError, std::filesystem::filesystem_error
+      // The details name server paths: they go to the log, not to the client.
+      std::cerr << "vocalmix-server: storing an upload failed: " << e.what() << std::endl;
+      return sendError(res, 507, "storage_error", "the server could not store the upload: its disk is full or not writable");
+    }
     record.erase("sha256");
     sendJson(res, 201, record);
   });
@@ -212,12 +296,24 @@ void Server::routes() {
     } catch (const io::IoError& e) {
       return sendError(res, 400, "bad_format", e.what());
     }
-    const auto queued = jobs_->submit(job);
+    std::optional<json> queued;
+    try {
+      queued = jobs_->submit(job);
+    } catch (const StoreError& e) {
+      std::cerr << "vocalmix-server: storing a render request failed: " << e.what() << std::endl;
+      return sendError(res, 507, "storage_error", "the server could not store the render request: its disk is full or not writable");
+    }
     if (!queued) {
       res.set_header("Retry-After", "10");
       return sendError(res, 429, "queue_full", "the render queue is full; try again shortly");
     }
     sendJson(res, 202, {{"id", (*queued)["id"]}, {"status", "queued"}});
+  });
+
+  // Match a reference (beta): the fitted preset and the report (server/match_request.h).
+  http.Post("/api/matches", [this](const httplib::Request& req, httplib::Response& res) {
+    const MatchResponse r = matchRequest(req.body, *store_);
+    sendJson(res, r.status, r.body);
   });
 
   http.Get(R"(/api/renders/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -279,7 +375,15 @@ void Server::routes() {
   });
 }
 
-bool Server::listen() { return http_->listen(options_.host, options_.port); }
+bool Server::bind() {
+  if (bound_) return true;
+  if (!http_->bind_to_port(options_.host, options_.port)) return false;
+  http_->widenListenBacklog(256);
+  bound_ = true;
+  return true;
+}
+
+bool Server::listen() { return bind() && http_->listen_after_bind(); }
 
 int Server::startInBackground() {
   int port = options_.port;
@@ -289,9 +393,14 @@ int Server::startInBackground() {
     return -1;
   }
   if (port < 0) return -1;
+  http_->widenListenBacklog(256);
   thread_ = std::thread([this] { http_->listen_after_bind(); });
   while (!http_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return port;
+}
+
+std::string Server::handleRawRequest(const std::string& request, const std::string& remoteIp) {
+  return http_->processRaw(request, remoteIp);
 }
 
 void Server::stop() {

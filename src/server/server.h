@@ -14,14 +14,12 @@
 #include <string>
 #include <thread>
 
-namespace httplib {
-class Server;
-}
-
 namespace vocalmix::server {
 
 class Store;
 class RenderJobs;
+class GuardedHttpServer;
+class UploadSlots;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -32,6 +30,12 @@ struct ServerOptions {
   size_t maxUploadMb = 500;
   std::string webRoot;      // served at / when set
   std::string wasmRoot;     // served at /wasm when set (the Emscripten build output)
+  double maxDurationS = 1200;      // longest upload accepted, in seconds (413 above)
+  size_t maxUploadsPerClient = 4;  // uploads in progress from one client address (429 above)
+  int timeoutS = 15;               // idle read/write timeout; also the time a request's headers may take
+  // When set, write requests (POST/PUT/PATCH/DELETE under /api/) need
+  // "Authorization: Bearer <token>" (401 otherwise); reads stay open.
+  std::string token;
 };
 
 class Server {
@@ -40,19 +44,28 @@ class Server {
   explicit Server(ServerOptions options);
   ~Server();
 
-  // Binds and serves until stop(); returns false if the address cannot be bound.
+  // Binds the address (false if it cannot be bound); connections wait in the backlog until
+  // listen() serves them, so "listening" can be announced truthfully in between.
+  bool bind();
+  // Binds (unless bind() did) and serves until stop(); returns false if the address cannot be bound.
   bool listen();
   // Binds, then serves on a background thread; returns the bound port (or -1).
   int startInBackground();
   void stop();
+
+  // One raw HTTP/1.1 request through the same routes, without a socket (tests, fuzzing):
+  // returns the raw response.
+  std::string handleRawRequest(const std::string& request, const std::string& remoteIp = "127.0.0.1");
 
  private:
   void routes();
   ServerOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<RenderJobs> jobs_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<UploadSlots> uploadSlots_;
+  std::unique_ptr<GuardedHttpServer> http_;
   std::thread thread_;
+  bool bound_ = false;
 };
 
 }  // namespace vocalmix::server

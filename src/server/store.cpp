@@ -5,6 +5,8 @@
 #include <openssl/rand.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -33,6 +35,11 @@ std::optional<json> readJson(const fs::path& path) {
   } catch (const json::exception&) {
     return std::nullopt;  // a damaged record is treated as absent
   }
+}
+
+// Records hold client-chosen strings (file and preset names) that may be invalid UTF-8.
+std::string dumpRecord(const json& record) {
+  return record.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -73,7 +80,8 @@ Store::Store(fs::path root) : root_(std::move(root)) {
   {
     std::ofstream out(probe);
     out << "ok";
-    if (!out) throw StoreError("data directory '" + root_.string() + "' is not writable");
+    out.flush();  // the write itself (a full disk, a file-size limit) must fail here, not later
+    if (!out) throw StoreError("data directory '" + root_.string() + "' is not writable (or the disk is full)");
   }
   fs::remove(probe, ec);
   // Temp files left by a crash are never under a final name; clear them out.
@@ -92,15 +100,27 @@ void Store::writeAtomically(const fs::path& path, const std::string& bytes) cons
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n <= 0) {
+      const int err = errno;
       ::close(fd);
-      fs::remove(tmp);
-      throw StoreError("writing '" + path.string() + "' failed (disk full?)");
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw StoreError("writing '" + path.string() + "' failed: " + std::strerror(err) + " (disk full?)");
     }
     done += static_cast<size_t>(n);
   }
-  ::fsync(fd);
-  ::close(fd);
-  fs::rename(tmp, path);
+  // A full disk may only show at fsync/close (delayed allocation): never rename such a file.
+  const bool synced = ::fsync(fd) == 0;
+  const bool closed = ::close(fd) == 0;
+  std::error_code ec;
+  if (!synced || !closed) {
+    fs::remove(tmp, ec);
+    throw StoreError("writing '" + path.string() + "' failed (disk full?)");
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw StoreError("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + ec.message());
+  }
 }
 
 json Store::putUpload(const std::string& bytes, const json& info) {
@@ -111,7 +131,7 @@ json Store::putUpload(const std::string& bytes, const json& info) {
   record["id"] = randomId();
   record["sha256"] = sha;
   record["bytes"] = bytes.size();
-  writeAtomically(root_ / "uploads" / (record["id"].get<std::string>() + ".json"), record.dump(2));
+  writeAtomically(root_ / "uploads" / (record["id"].get<std::string>() + ".json"), dumpRecord(record));
   return record;
 }
 
@@ -126,7 +146,7 @@ fs::path Store::blobPath(const std::string& sha256) const {
 
 void Store::saveRender(const json& record) {
   writeAtomically(root_ / "renders" / (record.at("id").get<std::string>() + ".json"),
-                  record.dump(2));
+                  dumpRecord(record));
 }
 
 std::optional<json> Store::render(const std::string& id) const {

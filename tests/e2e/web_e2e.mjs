@@ -90,6 +90,19 @@ try {
   const a = fs.readFileSync(downloaded);
   const b = fs.readFileSync(cliOut);
   check(a.length > 44 && a.equals(b), `downloaded file is byte-identical to vocalmix render (${a.length} bytes)`);
+
+  // Match a reference (beta): drop a reference → the WASM fit in the worker → a fourth card,
+  // chosen and applied like the others, with the report of what changed and why.
+  const reference = path.join(tmp, 'reference44.wav');
+  execFileSync(makeVocal, [reference, '6', '44100']);
+  await page.setInputFiles('#match-file', reference);
+  await page.waitForSelector('.card[data-name="matched"]', { timeout: 180000 });
+  check((await page.$$('.card')).length === 4, 'a fourth preset card appears after a reference is dropped');
+  check(await page.getAttribute('.card[data-name="matched"]', 'aria-checked') === 'true', 'the matched preset is chosen');
+  check((await page.$$('#match-summary li')).length >= 1, `the match explains itself: ${await page.textContent('#match-status')}`);
+  const targetShown = await page.textContent('#stages .param[data-id="output.target_lufs"] .value');
+  check(/LUFS/.test(targetShown), `the matched preset's values are in the controls (target ${targetShown})`);
+  await page.screenshot({ path: path.join(artifactDir, 'web_e2e_match.png'), fullPage: true });
   check(pageErrors.length === 0, `no page errors${pageErrors.length ? ': ' + pageErrors.join('; ') : ''}`);
 } finally {
   await browser.close();

@@ -10,6 +10,7 @@
 //            profile) computed on each side; plus a mid-stream preset/parameter switch
 //   render   WASM renderOffline == `vocalmix render --format wav32f` (the delivered float
 //            frames), and the report's whole-file decisions (gain staging, normalisation)
+//   match    WASM matchReference == `vocalmix match` (the fitted preset and the whole report)
 //
 // Any differing sample fails the test; max |diff| and the count of differing samples are
 // printed for every case.
@@ -381,6 +382,34 @@ renderCase('synth44 3ch', synth3chWav, 'smooth_rnb');
 // Vocal over a beat at another rate (44.1 kHz beat, resampled, under the 48 kHz voice and synth).
 renderCase('voice + beat44', args.voice, 'trap_aggressive', synth44Wav);
 renderCase('synth48 + beat44', synth48Wav, 'smooth_rnb', synth44Wav);
+
+// match: "Match a reference (beta)" — WASM matchReference == `vocalmix match`, the preset and the
+// whole report (every measurement and decision), as JSON values.
+function matchCase(name, vocalFile, refFile, amount) {
+  const out = path.join(tmp, 'match.preset.json'), report = path.join(tmp, 'match.report.json');
+  const tn = performance.now();
+  run(vocalmixCli, ['match', vocalFile, '--reference', refFile, '-o', out, '--report', report,
+    '--amount', Object.entries(amount).map(([k, v]) => `${k}=${v}`).join(',')]);
+  const native = JSON.stringify({ preset: JSON.parse(fs.readFileSync(out, 'utf8')), report: JSON.parse(fs.readFileSync(report, 'utf8')) });
+  const nativeSeconds = (performance.now() - tn) / 1000;
+  fs.rmSync(out);
+  fs.rmSync(report);
+  const v = M.decode(fs.readFileSync(vocalFile)), r = M.decode(fs.readFileSync(refFile));
+  const tw = performance.now();
+  const wasm = JSON.stringify(JSON.parse(M.matchReference(v.left, v.channels === 1 ? null : v.right, v.sampleRate,
+    r.left, r.channels === 1 ? null : r.right, r.sampleRate, JSON.stringify(amount),
+    path.basename(vocalFile), path.basename(refFile))));
+  const wasmSeconds = (performance.now() - tw) / 1000;
+  let first = -1;
+  for (let i = 0; i < Math.max(native.length, wasm.length) && first < 0; ++i) if (native[i] !== wasm[i]) first = i;
+  const ok = first < 0;
+  rows.push(`${ok ? 'ok  ' : 'FAIL'} ${'match'.padEnd(7)} ${name.padEnd(44)} ` +
+    (ok ? `identical JSON (${native.length} chars)` : `JSON differs at ${first}: native …${native.slice(first, first + 80)}… wasm …${wasm.slice(first, first + 80)}…`) +
+    `  [base ${JSON.parse(native).report.base_preset}; native ${nativeSeconds.toFixed(2)} s, wasm ${wasmSeconds.toFixed(2)} s]`);
+  console.log(rows[rows.length - 1]);
+  if (!ok) failures.push(`match ${name}`);
+}
+matchCase('synth48 to recorded voice (mono reference)', synth48Wav, args.voice, { tone: 100, dynamics: 80, space: 50, loudness: 100 });
 
 for (const f of [synth48Wav, synth44Wav, synth3chWav]) fs.rmSync(f);
 

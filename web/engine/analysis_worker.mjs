@@ -41,6 +41,13 @@ self.onmessage = (e) => {
         ok: true, sampleRate: b.sampleRate, frames: p.frames, left, right, lufs: p.lufs, gainDb: p.gainDb,
         tempo: { bpm: t.bpm, confidence: t.confidence, reliable: t.reliable },
       }, [left.buffer, right.buffer]);
+    } else if (type === 'match') {
+      // "Match a reference (beta)": the same fit as `vocalmix match`, on the decoded vocal.
+      if (!decoded) throw new Error('load the vocal first');
+      const r = M.decode(new Uint8Array(e.data.bytes));
+      const json = M.matchReference(decoded.left, decoded.channels === 1 ? null : decoded.right, decoded.sampleRate,
+        r.left, r.channels === 1 ? null : r.right, r.sampleRate, e.data.amountsJson, e.data.vocalName, e.data.name);
+      reply(id, { ok: true, json });
     } else if (type === 'normalise') {
       if (!decoded) throw new Error('no file decoded yet');
       const r = beat

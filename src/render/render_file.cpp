@@ -11,27 +11,13 @@
 #include "analysis/quality_report.h"
 #include "analysis/tempo.h"
 #include "dsp/tpdf_dither.h"
+#include "render/file_source.h"
 
 namespace vocalmix::render {
 
 using nlohmann::json;
 
 namespace {
-
-class FileSource : public FrameSource {
- public:
-  explicit FileSource(io::AudioReader& r) : reader_(r) {}
-  int sampleRate() const override { return reader_.info().sampleRate; }
-  int channels() const override { return reader_.info().channels; }
-  int64_t frames() const override { return reader_.info().frames; }
-  void rewind() override { reader_.rewind(); }
-  int64_t read(float* interleaved, int64_t frames) override {
-    return reader_.read(interleaved, frames);
-  }
-
- private:
-  io::AudioReader& reader_;
-};
 
 // The chain's output between passes: raw interleaved floats in an anonymous temp file (removed
 // by the system even if the process dies), so an hour-long render needs no hour of RAM.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "support/cli_runner.h"
 #include "support/test_vocal.h"
 
 namespace fs = std::filesystem;
@@ -19,20 +20,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct Result {
-  int exitCode;
-  std::string output;
-};
-
-Result runCli(const std::string& args) {
-  const std::string cmd = std::string(VOCALMIX_CLI) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using Result = vocalmix::testing::CliRun;
+using vocalmix::testing::runCli;
 
 // One directory per test process: CTest runs the test cases in parallel processes.
 std::string dir() {

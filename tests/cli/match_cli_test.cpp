@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/preset.h"
+#include "support/cli_runner.h"
 #include "support/test_vocal.h"
 
 namespace fs = std::filesystem;
@@ -19,20 +20,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-struct Run {
-  int exitCode;
-  std::string output;
-};
-
-Run runVocalmix(const std::string& args) {
-  const std::string cmd = std::string(VOCALMIX_CLI) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using Run = vocalmix::testing::CliRun;
+constexpr auto runVocalmix = vocalmix::testing::runCli;
 
 std::string dir() {
   const std::string d = std::string(VOCALMIX_TEST_TMP) + "/cli-match-" + std::to_string(getpid());

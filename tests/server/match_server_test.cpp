@@ -11,6 +11,7 @@
 
 #include "render/match_file.h"
 #include "server/server.h"
+#include "support/server_harness.h"
 #include "support/test_vocal.h"
 
 namespace fs = std::filesystem;
@@ -31,15 +32,7 @@ std::string bytesOf(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-void expectError(const httplib::Result& res, int status, const std::string& code, const std::string& mention = "") {
-  REQUIRE(res);
-  INFO(res->body);
-  CHECK(res->status == status);
-  const json j = json::parse(res->body);
-  CHECK(j["error"]["code"] == code);
-  CHECK_THAT(j["error"]["message"].get<std::string>(), Catch::Contains(mention));
-  CHECK(res->get_header_value("Content-Type") == "application/json");
-}
+using vocalmix::testing::expectError;
 
 }  // namespace
 

@@ -18,6 +18,7 @@
 
 #include "server/access.h"
 #include "server/server.h"
+#include "support/server_harness.h"
 #include "support/test_vocal.h"
 
 namespace fs = std::filesystem;
@@ -51,33 +52,12 @@ const std::string& vocalBytes() {
   return bytes;
 }
 
-struct Running {
-  std::unique_ptr<Server> server;
-  int port;
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(30, 0);
-    return c;
-  }
+// Shorter client read timeout than the functional tests: the limits under test answer fast.
+struct Running : vocalmix::testing::RunningServer {
+  httplib::Client client() const { return RunningServer::client(30); }
 };
-
-Running start(ServerOptions o) {
-  o.port = 0;
-  Running r{std::make_unique<Server>(o), 0};
-  r.port = r.server->startInBackground();
-  REQUIRE(r.port > 0);
-  return r;
-}
-
-void expectError(const httplib::Result& res, int status, const std::string& code) {
-  REQUIRE(res);
-  INFO(res->body);
-  CHECK(res->status == status);
-  const json j = json::parse(res->body);
-  CHECK(j["error"]["code"] == code);
-  CHECK_FALSE(j["error"]["message"].get<std::string>().empty());
-  CHECK(res->get_header_value("Content-Type") == "application/json");
-}
+Running start(ServerOptions o) { return Running{vocalmix::testing::startServer(std::move(o))}; }
+using vocalmix::testing::expectError;
 
 int connectTo(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -15,6 +15,7 @@
 #include "server/server.h"
 #include "engine/preset.h"
 #include "server/store.h"
+#include "support/server_harness.h"
 #include "support/test_vocal.h"
 
 namespace fs = std::filesystem;
@@ -48,33 +49,9 @@ const std::string& vocalPath() {
   return path;
 }
 
-struct Running {
-  std::unique_ptr<Server> server;
-  int port;
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(60, 0);
-    return c;
-  }
-};
-
-Running start(ServerOptions o) {
-  o.port = 0;
-  Running r{std::make_unique<Server>(o), 0};
-  r.port = r.server->startInBackground();
-  REQUIRE(r.port > 0);
-  return r;
-}
-
-void expectError(const httplib::Result& res, int status, const std::string& code) {
-  REQUIRE(res);
-  INFO(res->body);
-  CHECK(res->status == status);
-  const json j = json::parse(res->body);
-  CHECK(j["error"]["code"] == code);
-  CHECK_FALSE(j["error"]["message"].get<std::string>().empty());
-  CHECK(res->get_header_value("Content-Type") == "application/json");
-}
+using Running = vocalmix::testing::RunningServer;
+using vocalmix::testing::expectError;
+constexpr auto start = vocalmix::testing::startServer;
 
 json waitForRender(httplib::Client& c, const std::string& id) {
   for (int i = 0; i < 600; ++i) {

@@ -369,10 +369,13 @@ TEST_CASE("reference match: amounts move each aspect from the base preset", "[ma
     INFO(spec(id).id << ": base " << b << ", 50 % " << h << ", 100 % " << f);
     CHECK(h == Approx(b + 0.5 * (f - b)).margin(0.051));  // values are quantised to 0.1
   }
-  // The same inputs give the same preset and report, to the byte.
-  const MatchResult again = matchReference(v, r, MatchAmounts{}, "client.wav", "ref.wav");
-  CHECK(again.report.dump() == full.report.dump());
-  CHECK(again.preset.toJson().dump() == full.preset.toJson().dump());
+  // The same inputs give the same preset and report, to the byte (a fourth full match: left to
+  // the optimised build, the sanitizer stage's longest test otherwise).
+  if (!kSanitized) {
+    const MatchResult again = matchReference(v, r, MatchAmounts{}, "client.wav", "ref.wav");
+    CHECK(again.report.dump() == full.report.dump());
+    CHECK(again.preset.toJson().dump() == full.preset.toJson().dump());
+  }
 }
 
 TEST_CASE("reference match: a reference with a beat sets the delay to its tempo", "[match]") {

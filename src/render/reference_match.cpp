@@ -757,9 +757,17 @@ MatchResult matchReference(FrameSource& vocal, FrameSource& reference, const Mat
                        " had " + fmt("%+.1f dB", g0) + " at " + hz(f0) + "): ";
     if (!d) {
       line += "beyond the reference's bandwidth; shapes the bands below it";
-    } else if (std::fabs(*d) >= 0.5) {
+    } else if (std::fabs(*d) >= 0.5 && (*d > 0.0) == (g1 > g0)) {
       line += std::string("the reference is ") + toneWord(f1, *d > 0.0) + " " + regionName(f1) + " (" +
               fmt("%+.1f dB", *d) + " there against " + base->name + ")";
+    } else if (std::fabs(*d) >= 0.5) {
+      // The least-squares fit moved this band against the local difference (overlapping bands,
+      // the high-pass and the compressor move the curve too). Say so rather than give a reason
+      // that reads backwards.
+      line += std::string("the reference is ") + toneWord(f1, *d > 0.0) + " " + regionName(f1) + " (" +
+              fmt("%+.1f dB", *d) + " there against " + base->name +
+              "), but the fit sets the bands, high-pass and compressor together, and the whole curve "
+              "matches best with this band " + (g1 > g0 ? "higher" : "lower");
     } else {
       line += std::string("keeps the ") + regionName(f1) + " in balance with the other bands";
     }
@@ -799,7 +807,10 @@ MatchResult matchReference(FrameSource& vocal, FrameSource& reference, const Mat
     change(ParamId::CompRatio, line);
   }
   if (out.get(ParamId::ReverbSend) != b.get(ParamId::ReverbSend)) {
-    const bool wetter = out.get(ParamId::ReverbSend) > b.get(ParamId::ReverbSend);
+    // The adjective follows the measurement, not the send: after the EQ and compression moves
+    // a send can go the "wrong" way and still land the reference's space.
+    const bool wetter = space == SpaceMeasure::Width ? ref.sideToMidDb > baseProfile.sideToMidDb
+                                                     : ref.tailDb > baseProfile.tailDb;
     const std::string measure = space == SpaceMeasure::Width
         ? "side/mid " + fmt("%.1f dB", ref.sideToMidDb) + " against " + fmt("%.1f dB", baseProfile.sideToMidDb)
         : "reverb tail " + fmt("%.1f dB", ref.tailDb) + " against " + fmt("%.1f dB", baseProfile.tailDb);

@@ -27,10 +27,7 @@ std::string tmp(const std::string& name) {
   return d + "/" + name;
 }
 
-std::string bytesOf(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+constexpr auto bytesOf = vocalmix::testing::readBytes;
 
 using vocalmix::testing::expectError;
 

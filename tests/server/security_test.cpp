@@ -29,17 +29,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string tmpDir(const std::string& name) {
-  const std::string d = std::string(VOCALMIX_TEST_TMP) + "/security_" + name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string tmpDir(const std::string& name) { return vocalmix::testing::freshTestDir("security_" + name); }
+constexpr auto readFile = vocalmix::testing::readBytes;
 
 const std::string& vocalBytes() {
   static const std::string bytes = [] {

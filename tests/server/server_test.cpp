@@ -25,17 +25,8 @@ using vocalmix::server::ServerOptions;
 
 namespace {
 
-std::string tmpDir(const std::string& name) {
-  const std::string d = std::string(VOCALMIX_TEST_TMP) + "/server_" + name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::string tmpDir(const std::string& name) { return vocalmix::testing::freshTestDir("server_" + name); }
+constexpr auto readFile = vocalmix::testing::readBytes;
 
 const std::string& vocalPath() {
   static const std::string path = [] {

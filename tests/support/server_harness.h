@@ -1,10 +1,13 @@
-// An in-process vocalmix-server on a free loopback port, and the check every JSON error answer
-// must pass, shared by the server test files.
+// An in-process vocalmix-server on a free loopback port, the check every JSON error answer
+// must pass, and small file helpers, shared by the server test files.
 #pragma once
 
 #include <httplib.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,6 +15,19 @@
 #include "server/server.h"
 
 namespace vocalmix::testing {
+
+// An empty directory VOCALMIX_TEST_TMP/name (whatever a previous run left there is removed).
+inline std::string freshTestDir(const std::string& name) {
+  const std::string d = std::string(VOCALMIX_TEST_TMP) + "/" + name;
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+inline std::string readBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 struct RunningServer {
   std::unique_ptr<server::Server> server;

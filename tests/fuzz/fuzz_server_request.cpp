@@ -118,6 +118,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
   }
-  checkResponse(f.server->handleRawRequest(req, "10.0.0." + std::to_string(size % 7)), req.rfind("HEAD ", 0) == 0);
+  // httplib reads "HEAD" followed by a space or a line end as HEAD (a malformed "HEAD\r\n" gets
+  // its 400 headers without a body, like any HEAD answer).
+  const bool head = req.rfind("HEAD", 0) == 0 && (req.size() == 4 || req[4] == ' ' || req[4] == '\r' || req[4] == '\n');
+  checkResponse(f.server->handleRawRequest(req, "10.0.0." + std::to_string(size % 7)), head);
   return 0;
 }

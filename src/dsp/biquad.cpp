@@ -81,6 +81,7 @@ void SmoothedBiquad::prepare(double sampleRate, FilterType type, double rampSeco
   q_.prepare(sampleRate, rampSeconds);
   gain_.prepare(sampleRate, rampSeconds);
   dirty_ = true;
+  settled_ = false;
 }
 
 void SmoothedBiquad::reset() {
@@ -97,10 +98,24 @@ void SmoothedBiquad::snapToTargets() {
   redesign();
 }
 
+void SmoothedBiquad::advance() {
+  if (freq_.isSmoothing() || q_.isSmoothing() || gain_.isSmoothing()) {
+    freq_.next();
+    q_.next();
+    gain_.next();
+    const bool settled = !(freq_.isSmoothing() || q_.isSmoothing() || gain_.isSmoothing());
+    if ((counter_++ & 15) == 0 || settled) redesign();
+  } else if (dirty_) {
+    redesign();
+  }
+  settled_ = !(dirty_ || freq_.isSmoothing() || q_.isSmoothing() || gain_.isSmoothing());
+}
+
 void SmoothedBiquad::redesign() {
   filter_.setCoefficients(BiquadCoefficients::design(type_, sampleRate_, freq_.current(),
                                                      q_.current(), gain_.current()));
   dirty_ = false;
+  settled_ = !(freq_.isSmoothing() || q_.isSmoothing() || gain_.isSmoothing());
 }
 
 }  // namespace vocalmix

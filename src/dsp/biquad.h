@@ -51,21 +51,22 @@ class SmoothedBiquad {
  public:
   void prepare(double sampleRate, FilterType type, double rampSeconds = 0.05);
   void reset();
-  void setFrequency(Hz f) { freq_.setTarget(f.value); }
-  void setQ(double q) { q_.setTarget(q); }
-  void setGain(Decibels g) { gain_.setTarget(g.value); }
+  void setFrequency(Hz f) {
+    freq_.setTarget(f.value);
+    settled_ = false;
+  }
+  void setQ(double q) {
+    q_.setTarget(q);
+    settled_ = false;
+  }
+  void setGain(Decibels g) {
+    gain_.setTarget(g.value);
+    settled_ = false;
+  }
   // Jump to the current targets (initialisation).
   void snapToTargets();
   double process(double x) {
-    if (freq_.isSmoothing() || q_.isSmoothing() || gain_.isSmoothing()) {
-      freq_.next();
-      q_.next();
-      gain_.next();
-      const bool settled = !(freq_.isSmoothing() || q_.isSmoothing() || gain_.isSmoothing());
-      if ((counter_++ & 15) == 0 || settled) redesign();
-    } else if (dirty_) {
-      redesign();
-    }
+    if (!settled_) advance();
     return filter_.process(x);
   }
   // Skips the filter for this sample when `idle` (its stage is settled off, or it is a settled
@@ -88,8 +89,14 @@ class SmoothedBiquad {
            type_ != FilterType::BandPass && !gain_.isSmoothing() && gain_.current() == 0.0;
   }
   const Biquad& filter() const { return filter_; }
+  // No glide or redesign pending: process(x) is then exactly settledFilter().process(x), so a
+  // processor may run a copy of the plain Biquad over a whole block (settings only change
+  // between process calls) and store it back. Do not use the reference while !isSettled().
+  bool isSettled() const { return settled_; }
+  Biquad& settledFilter() { return filter_; }
 
  private:
+  void advance();  // one sample of glide (redesigning on the 16-sample grid), or a pending redesign
   void redesign();
   Biquad filter_;
   FilterType type_ = FilterType::Peak;
@@ -97,6 +104,7 @@ class SmoothedBiquad {
   Smoothed freq_, q_, gain_;
   unsigned counter_ = 0;
   bool dirty_ = true;
+  bool settled_ = false;  // == !(dirty_ || any of freq_, q_, gain_ smoothing)
   bool idle_ = false;
 };
 

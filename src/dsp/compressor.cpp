@@ -118,7 +118,7 @@ void Compressor::processChunk(double* x, int n) {
     const double level = std::fabs(x[i]);
     double r = 0.0;
     if (level > kneeStartLin_) {
-      const double over = dmath::gainToDb(level) - threshold_.current();
+      const double over = dmath::gainToDbInline(level) - threshold_.current();
       const double halfKnee = 0.5 * knee_.current();
       const double k = std::min(std::max(over + halfKnee, 0.0), 2.0 * halfKnee);
       r = kneeScale_ * k * k + slope_ * std::max(over - halfKnee, 0.0);
@@ -135,7 +135,7 @@ void Compressor::processChunk(double* x, int n) {
     const double gainDb = makeup_.next() - yL;
     if (gainDb != lastGainDb) {
       lastGainDb = gainDb;
-      lastGain = dmath::dbToGain(gainDb);
+      lastGain = dmath::dbToGainInline(gainDb);
     }
     x[i] *= lastGain;
   }

@@ -61,6 +61,11 @@ void DeEsser::setThreshold(Decibels t) { threshold_.setTarget(std::clamp(t.value
 void DeEsser::setRange(Decibels maxCut) { range_.setTarget(std::clamp(maxCut.value, 0.0, 24.0)); }
 
 void DeEsser::process(double* x, int n) {
+  if (sidechain1_.isSettled() && sidechain2_.isSettled() && split_.isSettled() &&
+      !threshold_.isSmoothing() && !range_.isSmoothing()) {
+    processSettled(x, n);
+    return;
+  }
   const double aA = attackCoef_, aR = releaseCoef_;
   double env = envelope_;
   double cut = reductionDb_;
@@ -75,12 +80,45 @@ void DeEsser::process(double* x, int n) {
     if (threshold_.isSmoothing()) thresholdLin_ = dmath::dbToGain(threshold_.next());
     const double range = range_.next();
     if (env > thresholdLin_ && range > 0.0) {
-      cut = std::clamp(dmath::gainToDb(env) - threshold_.current(), 0.0, range);
-      x[i] = in - (1.0 - dmath::dbToGain(-cut)) * hp;
+      cut = std::clamp(dmath::gainToDbInline(env) - threshold_.current(), 0.0, range);
+      x[i] = in - (1.0 - dmath::dbToGainInline(-cut)) * hp;
     } else {
       cut = 0.0;  // x[i] stays the input, bit for bit
     }
   }
+  envelope_ = env;
+  reductionDb_ = cut;
+}
+
+// The same per-sample arithmetic as process() with nothing gliding: the three filters run as
+// local copies (their state stays in registers) and the settings are constants.
+void DeEsser::processSettled(double* x, int n) {
+  Biquad side1 = sidechain1_.settledFilter();
+  Biquad side2 = sidechain2_.settledFilter();
+  Biquad split = split_.settledFilter();
+  const double aA = attackCoef_, aR = releaseCoef_;
+  const double thresholdLin = thresholdLin_, thresholdDb = threshold_.current();
+  const double range = range_.current();
+  double env = envelope_;
+  double cut = reductionDb_;
+  for (int i = 0; i < n; ++i) {
+    const double in = x[i];
+    const double side = std::fabs(side2.process(side1.process(in)));
+    const double hp = in - split.process(in);
+
+    env = side > env ? aA * env + (1.0 - aA) * side : aR * env + (1.0 - aR) * side;
+    if (env < 1e-30) env = 0.0;
+
+    if (env > thresholdLin && range > 0.0) {
+      cut = std::clamp(dmath::gainToDbInline(env) - thresholdDb, 0.0, range);
+      x[i] = in - (1.0 - dmath::dbToGainInline(-cut)) * hp;
+    } else {
+      cut = 0.0;
+    }
+  }
+  sidechain1_.settledFilter() = side1;
+  sidechain2_.settledFilter() = side2;
+  split_.settledFilter() = split;
   envelope_ = env;
   reductionDb_ = cut;
 }

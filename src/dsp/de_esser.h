@@ -35,6 +35,8 @@ class DeEsser {
   double gainReductionDb() const { return reductionDb_; }  // current, >= 0
 
  private:
+  void processSettled(double* x, int n);
+
   double sampleRate_ = 48000.0;
   double frequency_ = 6500.0;
   SmoothedBiquad sidechain1_, sidechain2_, split_;

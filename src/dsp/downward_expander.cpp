@@ -120,13 +120,13 @@ void DownwardExpander::process(double* x, int n) {
     } else if (!gliding && meanSquare_ <= floorPower_) {
       target = -range;
     } else {
-      target = staticGainDb(dmath::powerToDb(meanSquare_), threshold, ratio, range);
+      target = staticGainDb(dmath::powerToDbInline(meanSquare_), threshold, ratio, range);
     }
     const double step = target - gainDb_;
     if (step != 0.0) {
       gainDb_ += (step > 0.0 ? attackCoeff_ : releaseCoeff_) * step;
       if (std::fabs(target - gainDb_) < kSettleDb) gainDb_ = target;  // lands exactly
-      gain_ = gainDb_ == 0.0 ? 1.0 : dmath::dbToGain(gainDb_);
+      gain_ = gainDb_ == 0.0 ? 1.0 : dmath::dbToGainInline(gainDb_);
     }
     x[i] = v * gain_;
   }

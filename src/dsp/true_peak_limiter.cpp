@@ -15,6 +15,7 @@
 
 #include "dsp/dmath.h"
 #include "dsp/halfband.h"
+#include "dsp/pair.h"
 
 namespace vocalmix {
 namespace {
@@ -51,6 +52,8 @@ TruePeakLimiter::TruePeakLimiter() {
   const double l1 = designHalfbandL1(coef1_, kPairs1, 6.0);
   const double l2 = designHalfbandL1(coef2_, kPairs2, 8.0);
   interpolationBound_ = std::max(1.0, l1) * std::max(1.0, l2);
+  for (int m = 0; m < kPairs1; ++m) coefPairs1_[m] = Frame{coef1_[m], coef1_[m]};
+  for (int m = 0; m < kPairs2; ++m) coefPairs2_[m] = Frame{coef2_[m], coef2_[m]};
 }
 
 void TruePeakLimiter::prepare(double sampleRate, int /*maxBlock*/) {
@@ -61,14 +64,14 @@ void TruePeakLimiter::prepare(double sampleRate, int /*maxBlock*/) {
   dequeValue_.assign(maxLatency + 2 * kGuard + 2, 1.0);
   dequeIndex_.assign(maxLatency + 2 * kGuard + 2, 0);
   averageRing_.assign(maxLatency + 1, 1.0);
-  delay_[0].assign(maxLatency + 1, 0.0);
-  delay_[1].assign(maxLatency + 1, 0.0);
+  delayFrames_ = maxLatency + 1;
+  delay_.assign(2 * static_cast<size_t>(delayFrames_), 0.0);
   setRelease(Milliseconds{releaseMs_});
   reset();
 }
 
 void TruePeakLimiter::configure() {
-  const int maxLatency = static_cast<int>(delay_[0].size()) - 1;
+  const int maxLatency = delayFrames_ - 1;
   const int wanted = static_cast<int>(std::floor(lookaheadMs_ * 0.001 * sampleRate_ + 0.5));
   latency_ = std::clamp(wanted, kDetectDelay + kGuard, maxLatency);
   average_ = latency_ - kDetectDelay - kGuard + 1;
@@ -76,7 +79,7 @@ void TruePeakLimiter::configure() {
 }
 
 void TruePeakLimiter::reset() {
-  if (delay_[0].empty()) return;  // not prepared yet
+  if (delay_.empty()) return;  // not prepared yet
   configure();
   ceilingDb_.snap(ceilingDb_.target());
   updateCeilingLevels(ceilingDb_.current());
@@ -92,7 +95,9 @@ void TruePeakLimiter::reset() {
   std::fill(averageRing_.begin(), averageRing_.end(), 1.0);
   averagePos_ = 0;
   averageSum_ = static_cast<double>(average_);
-  for (auto& d : delay_) std::fill(d.begin(), d.end(), 0.0);
+  onesRun_ = average_;
+  atRest_ = true;
+  std::fill(delay_.begin(), delay_.end(), 0.0);
   delayPos_ = 0;
   gain_ = 1.0;
   reductionDb_ = 0.0;
@@ -124,7 +129,9 @@ void TruePeakLimiter::updateCeilingLevels(double ceilingDb) {
 // c = the frame kDetectDelay ago. When the whole span is quiet the dot products are skipped
 // (the result could not reach the ceiling anyway): the rings advance, with 0 for the
 // interpolated values, which keeps later frames under the same bound.
-double TruePeakLimiter::detectPeak(double left, double right, bool quiet) {
+// Inlined into process(): a call there would force its state out of registers every frame.
+__attribute__((always_inline)) inline double TruePeakLimiter::detectPeak(double left, double right,
+                                                                     bool quiet) {
   auto push = [](Frame* ring, int& pos, int pairs, Frame v) {
     ring[pos] = v;
     ring[pos + 2 * pairs] = v;
@@ -133,7 +140,7 @@ double TruePeakLimiter::detectPeak(double left, double right, bool quiet) {
   };
   // Symmetric half-band sum over the window; pairs is a multiple of 2. Partial sums in a fixed
   // order (the same result everywhere) so the adds do not form one long dependency chain.
-  auto interpolate = [](const double* a, int pairs, const Frame* w) {
+  auto interpolate = [](const Frame* a, int pairs, const Frame* w) {
     Frame s0 = {0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0;
     int m = 1;
     for (; m + 3 <= pairs; m += 4) {
@@ -156,91 +163,144 @@ double TruePeakLimiter::detectPeak(double left, double right, bool quiet) {
     prev_[0] = prev_[1] = zero;
     return 0.0;
   }
-  const Frame mid = interpolate(coef1_, kPairs1, w1);  // halfway between the two below
+  const Frame mid = interpolate(coefPairs1_, kPairs1, w1);  // halfway between the two below
   const Frame sample = w1[kPairs1];
   const Frame* w2 = push(ring2_, pos2_, kPairs2, mid);
-  const Frame q0 = interpolate(coef2_, kPairs2, w2);
+  const Frame q0 = interpolate(coefPairs2_, kPairs2, w2);
   const Frame q1 = w2[kPairs2];
   w2 = push(ring2_, pos2_, kPairs2, sample);
-  const Frame q2 = interpolate(coef2_, kPairs2, w2);
+  const Frame q2 = interpolate(coefPairs2_, kPairs2, w2);
   const Frame q3 = w2[kPairs2];
-
+  const Frame prev0 = prev_[0], prev1 = prev_[1];
+  prev_[0] = q2;
+  prev_[1] = q3;
+  // Usually no 4× value is near the gate: the peak is then the largest |value| of the four new
+  // ones, found two lanes at a time. Otherwise (or with NaN) the per-channel refinement below.
+  const PairMask absMask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+  const Frame a1 = (Frame)((PairMask)prev1 & absMask), a2 = (Frame)((PairMask)q0 & absMask),
+              a3 = (Frame)((PairMask)q1 & absMask), a4 = (Frame)((PairMask)q2 & absMask),
+              a5 = (Frame)((PairMask)q3 & absMask);
+  const Frame gate = {refineGate_, refineGate_};
+  const PairMask below = (a1 <= gate) & (a2 <= gate) & (a3 <= gate) & (a4 <= gate) & (a5 <= gate);
+  if (below[0] && below[1]) {
+    auto larger = [](Frame a, Frame b) {
+      const PairMask gt = a > b;
+      return (Frame)((gt & (PairMask)a) | (~gt & (PairMask)b));
+    };
+    const Frame m = larger(larger(a2, a3), larger(a4, a5));
+    return std::max(m[0], m[1]);
+  }
   double peak = 0.0;
   for (int ch = 0; ch < 2; ++ch) {
     // The 4× stream in time order: last frame's two latest values, then this frame's four.
-    const double q[6] = {prev_[0][ch], prev_[1][ch], q0[ch], q1[ch], q2[ch], q3[ch]};
-    double m = std::max({std::fabs(q[2]), std::fabs(q[3]), std::fabs(q[4]), std::fabs(q[5])});
+    const double v[6] = {prev0[ch], prev1[ch], q0[ch], q1[ch], q2[ch], q3[ch]};
+    double m = std::max({std::fabs(v[2]), std::fabs(v[3]), std::fabs(v[4]), std::fabs(v[5])});
     for (int k = 1; k <= 4; ++k) {
-      if (std::fabs(q[k]) > refineGate_) m = std::max(m, refine(q[k - 1], q[k], q[k + 1]));
+      if (std::fabs(v[k]) > refineGate_) m = std::max(m, refine(v[k - 1], v[k], v[k + 1]));
     }
     peak = std::max(peak, m);
   }
-  prev_[0] = q2;
-  prev_[1] = q3;
   return peak;
 }
 
 void TruePeakLimiter::process(double* left, double* right, int n) {
-  const int delaySize = static_cast<int>(delay_[0].size());
+  // The gain path runs on local copies of its state: stores to left/right may alias members,
+  // which would otherwise be reloaded every frame.
+  double* const dequeValue = dequeValue_.data();
+  long long* const dequeIndex = dequeIndex_.data();
+  double* const ring = averageRing_.data();
+  double* const delay = delay_.data();
   const int capacity = static_cast<int>(dequeValue_.size());
+  const int average = average_, hold = hold_, latency = latency_, delayFrames = delayFrames_;
   const double releaseStep = 1.0 - releaseCoef_;
+  int quietRun = quietRun_, dequeHead = dequeHead_, dequeSize = dequeSize_;
+  int averagePos = averagePos_, onesRun = onesRun_, delayPos = delayPos_;
+  long long frame = frame_;
+  double envelope = envelope_, averageSum = averageSum_, gain = gain_;
+  bool atRest = atRest_;
   for (int i = 0; i < n; ++i) {
     if (ceilingDb_.isSmoothing()) updateCeilingLevels(ceilingDb_.next());
     const double inL = left[i], inR = right[i];
 
     if (std::fabs(inL) >= quietLevel_ || std::fabs(inR) >= quietLevel_) {
-      quietRun_ = 0;
-    } else if (quietRun_ < 2 * kPairs1) {
-      ++quietRun_;
+      quietRun = 0;
+    } else if (quietRun < 2 * kPairs1) {
+      ++quietRun;
     }
-    const double peak = detectPeak(inL, inR, quietRun_ >= 2 * kPairs1);
-    const double required = peak > ceiling_ ? ceiling_ / peak : 1.0;
+    const double peak = detectPeak(inL, inR, quietRun >= 2 * kPairs1);
+    if (peak > ceiling_ || !atRest) {
+      const double required = peak > ceiling_ ? ceiling_ / peak : 1.0;
+      // Sliding minimum over hold frames.
+      while (dequeSize > 0) {
+        int back = dequeHead + dequeSize - 1;
+        if (back >= capacity) back -= capacity;
+        if (dequeValue[back] < required) break;
+        --dequeSize;
+      }
+      int slot = dequeHead + dequeSize;
+      if (slot >= capacity) slot -= capacity;
+      dequeValue[slot] = required;
+      dequeIndex[slot] = frame;
+      ++dequeSize;
+      if (dequeIndex[dequeHead] <= frame - hold) {
+        dequeHead = dequeHead + 1 == capacity ? 0 : dequeHead + 1;
+        --dequeSize;
+      }
+      const double held = dequeValue[dequeHead];
 
-    // Sliding minimum over hold_ frames.
-    while (dequeSize_ > 0) {
-      const int back = (dequeHead_ + dequeSize_ - 1) % capacity;
-      if (dequeValue_[back] < required) break;
-      --dequeSize_;
-    }
-    const int slot = (dequeHead_ + dequeSize_) % capacity;
-    dequeValue_[slot] = required;
-    dequeIndex_[slot] = frame_;
-    ++dequeSize_;
-    if (dequeIndex_[dequeHead_] <= frame_ - hold_) {
-      dequeHead_ = dequeHead_ + 1 == capacity ? 0 : dequeHead_ + 1;
-      --dequeSize_;
-    }
-    ++frame_;
-    const double held = dequeValue_[dequeHead_];
+      // Instant attack on the held value, exponential release; snap the last 1e-12.
+      if (held < envelope) {
+        envelope = held;
+      } else {
+        envelope += (held - envelope) * releaseStep;
+        if (held - envelope < 1e-12) envelope = held;
+      }
 
-    // Instant attack on the held value, exponential release; snap the last 1e-12.
-    if (held < envelope_) {
-      envelope_ = held;
-    } else {
-      envelope_ += (held - envelope_) * releaseStep;
-      if (held - envelope_ < 1e-12) envelope_ = held;
-    }
+      // Moving average (the attack ramp).
+      averageSum += envelope - ring[averagePos];
+      ring[averagePos] = envelope;
+      if (averagePos + 1 == average) {
+        double exact = 0.0;
+        for (int k = 0; k < average; ++k) exact += ring[k];
+        averageSum = exact;
+      }
+      gain = averageSum >= average ? 1.0 : averageSum / average;
 
-    // Moving average (the attack ramp).
-    averageSum_ += envelope_ - averageRing_[averagePos_];
-    averageRing_[averagePos_] = envelope_;
-    if (++averagePos_ == average_) {
-      averagePos_ = 0;
-      double exact = 0.0;
-      for (int k = 0; k < average_; ++k) exact += averageRing_[k];
-      averageSum_ = exact;
+      // At rest: the envelope is 1 (so the deque holds a single 1.0), the ring is all ones and
+      // its sum is exactly W. A frame with required == 1 then changes nothing but averagePos,
+      // frame and that deque entry's index — which the next required < 1 pops unread (it pops
+      // every value >= itself) — so such frames skip this block.
+      if (envelope == 1.0) {
+        onesRun = std::min(onesRun + 1, average);
+        atRest = onesRun == average && averageSum == static_cast<double>(average);
+      } else {
+        onesRun = 0;
+        atRest = false;
+      }
     }
-    gain_ = averageSum_ >= average_ ? 1.0 : averageSum_ / average_;
+    ++frame;
+    averagePos = averagePos + 1 == average ? 0 : averagePos + 1;
 
     // Delay line and gain.
-    delay_[0][delayPos_] = inL;
-    delay_[1][delayPos_] = inR;
-    int readPos = delayPos_ - latency_;
-    if (readPos < 0) readPos += delaySize;
-    delayPos_ = delayPos_ + 1 == delaySize ? 0 : delayPos_ + 1;
-    left[i] = gain_ * delay_[0][readPos];
-    right[i] = gain_ * delay_[1][readPos];
+    delay[2 * delayPos] = inL;
+    delay[2 * delayPos + 1] = inR;
+    int readPos = delayPos - latency;
+    if (readPos < 0) readPos += delayFrames;
+    delayPos = delayPos + 1 == delayFrames ? 0 : delayPos + 1;
+    left[i] = gain * delay[2 * readPos];
+    right[i] = gain * delay[2 * readPos + 1];
   }
+  quietRun_ = quietRun;
+  dequeHead_ = dequeHead;
+  dequeSize_ = dequeSize;
+  averagePos_ = averagePos;
+  onesRun_ = onesRun;
+  delayPos_ = delayPos;
+  frame_ = frame;
+  envelope_ = envelope;
+  averageSum_ = averageSum;
+  gain_ = gain;
+  atRest_ = atRest;
   reductionDb_ = gain_ < 1.0 ? -dmath::gainToDb(gain_) : 0.0;
 }
 

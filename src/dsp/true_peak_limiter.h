@@ -59,6 +59,8 @@ class TruePeakLimiter {
   typedef double Frame __attribute__((vector_size(16)));
   double coef1_[kPairs1] = {};  // odd taps of the half-bands (centre taps are ½)
   double coef2_[kPairs2] = {};
+  Frame coefPairs1_[kPairs1] = {};  // the same taps in both lanes (saves a splat per tap)
+  Frame coefPairs2_[kPairs2] = {};
   Frame ring1_[4 * kPairs1] = {};  // doubled rings: every window is contiguous
   Frame ring2_[4 * kPairs2] = {};
   int pos1_ = 0, pos2_ = 0;
@@ -76,7 +78,10 @@ class TruePeakLimiter {
   std::vector<double> averageRing_;
   int averagePos_ = 0;
   double averageSum_ = 0.0;
-  std::vector<double> delay_[2];
+  int onesRun_ = 0;    // consecutive 1.0 envelopes written to averageRing_ (capped)
+  bool atRest_ = true;  // gain path settled at exactly 1: see process()
+  std::vector<double> delay_;  // interleaved left/right frames
+  int delayFrames_ = 0;
   int delayPos_ = 0;
   double gain_ = 1.0;
   double reductionDb_ = 0.0;

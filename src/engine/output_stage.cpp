@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "dsp/dmath.h"
+#include "dsp/pair.h"
 
 namespace vocalmix {
 
@@ -15,17 +16,14 @@ void OutputStage::prepare(double sampleRate, int maxBlock) {
   limiter_.setRelease(Milliseconds{80.0});
   limiter_.prepare(sampleRate, maxBlock);
 
-  dcLeft_.setCorner(Hz{kDcCornerHz});
-  dcRight_.setCorner(Hz{kDcCornerHz});
-  dcLeft_.prepare(sampleRate, maxBlock);
-  dcRight_.prepare(sampleRate, maxBlock);
+  dc_.setCorner(Hz{kDcCornerHz});
+  dc_.prepare(sampleRate, maxBlock);
 }
 
 void OutputStage::reset() {
   gain_.snap(gain_.target());
   limiter_.reset();
-  dcLeft_.reset();
-  dcRight_.reset();
+  dc_.reset();
 }
 
 void OutputStage::setGainDb(double db) {
@@ -38,18 +36,37 @@ void OutputStage::setCeilingDbtp(double dbtp) {
 }
 
 void OutputStage::process(double* left, double* right, int n) {
-  for (int i = 0; i < n; ++i) {
-    const double g = gain_.next();
-    left[i] *= g;
-    right[i] *= g;
+  if (gain_.isSmoothing()) {
+    for (int i = 0; i < n; ++i) {
+      const double g = gain_.next();
+      left[i] *= g;
+      right[i] *= g;
+    }
+  } else {  // the same products with the settled gain, two frames at a time
+    const double g = gain_.current();
+    const Pair gg = splat(g);
+    int i = 0;
+    for (; i + 2 <= n; i += 2) {
+      storePair(left + i, loadPair(left + i) * gg);
+      storePair(right + i, loadPair(right + i) * gg);
+    }
+    for (; i < n; ++i) {
+      left[i] *= g;
+      right[i] *= g;
+    }
   }
   limiter_.process(left, right, n);
   // Gain changes on asymmetric waveforms (limiting, fast compression) leave a little DC; the
   // blockers take it out after the limiter. Their corner is low (2 Hz) so the phase shift they
   // add to bass notes barely moves the peaks the limiter has just set.
-  dcLeft_.process(left, n);
-  dcRight_.process(right, n);
-  for (int i = 0; i < n; ++i) {
+  dc_.process(left, right, n);
+  // Anything under -400 dB becomes exact digital silence (flushBelow keeps NaN, as fabs would).
+  int i = 0;
+  for (; i + 2 <= n; i += 2) {
+    storePair(left + i, flushBelow(loadPair(left + i), 1e-20));
+    storePair(right + i, flushBelow(loadPair(right + i), 1e-20));
+  }
+  for (; i < n; ++i) {
     if (std::fabs(left[i]) < 1e-20) left[i] = 0.0;
     if (std::fabs(right[i]) < 1e-20) right[i] = 0.0;
   }

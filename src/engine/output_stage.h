@@ -31,7 +31,7 @@ class OutputStage {
   double gainDb_ = 0.0;
   Smoothed gain_;
   TruePeakLimiter limiter_;
-  DcBlocker dcLeft_, dcRight_;
+  StereoDcBlocker dc_;
 };
 
 }  // namespace vocalmix

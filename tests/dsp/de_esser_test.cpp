@@ -6,6 +6,7 @@
 
 #include "dsp/test_signals.h"
 #include <cmath>
+#include <algorithm>
 #include <complex>
 #include <vector>
 
@@ -114,4 +115,42 @@ TEST_CASE("DeEsser is block-size invariant and silent on silence", "[deesser]") 
   const auto ref = runGlide(4096);
   for (int b : {1, 7, 128, 480}) CHECK(runGlide(b) == ref);
   for (double v : run(std::vector<double>(48000, 0.0), -40, 12)) REQUIRE(v == 0.0);
+}
+
+// With the settings at rest the DeEsser runs its filters as plain Biquads (the settled fast
+// path). Reference: the class comment's formula written out here with three Biquads designed
+// by BiquadCoefficients::design, a peak follower with the documented 1 ms / 60 ms ballistics and
+// out = x − (1 − g)·hp(x). Tolerance 1e-12 absolute (the same arithmetic; rounding only), on
+// material that is cut hard and on material that is left alone.
+TEST_CASE("DeEsser at rest matches its formula with plain biquads", "[deesser]") {
+  const double thresholdDb = -30, rangeDb = 8, f = 7000;
+  for (double burstDb : {-6.0, -40.0}) {
+    const std::vector<double> x = material(burstDb);
+    const std::vector<double> y = run(x, thresholdDb, rangeDb, 128);
+
+    Biquad side1, side2, split;
+    side1.setCoefficients(BiquadCoefficients::design(FilterType::BandPass, kFs, f, DeEsser::kSidechainQ, 0));
+    side2.setCoefficients(BiquadCoefficients::design(FilterType::BandPass, kFs, f, DeEsser::kSidechainQ, 0));
+    split.setCoefficients(
+        BiquadCoefficients::design(FilterType::LowPass, kFs, DeEsser::kSplitRatio * f, DeEsser::kSplitQ, 0));
+    const double aA = std::exp(-1.0 / (0.001 * kFs)), aR = std::exp(-1.0 / (0.060 * kFs));
+    const double thr = std::pow(10.0, thresholdDb / 20);
+    double env = 0, worst = 0;
+    int cutSamples = 0;
+    for (size_t n = 0; n < x.size(); ++n) {
+      const double side = std::fabs(side2.process(side1.process(x[n])));
+      const double hp = x[n] - split.process(x[n]);
+      env = side > env ? aA * env + (1 - aA) * side : aR * env + (1 - aR) * side;
+      double ref = x[n];
+      if (env > thr) {
+        const double cut = std::clamp(20 * std::log10(env) - thresholdDb, 0.0, rangeDb);
+        ref = x[n] - (1 - std::pow(10.0, -cut / 20)) * hp;
+        ++cutSamples;
+      }
+      worst = std::max(worst, std::fabs(y[n] - ref));
+    }
+    INFO("burst " << burstDb << " dB: " << cutSamples << " samples cut");
+    CHECK(worst < 1e-12);
+    CHECK((burstDb > -10 ? cutSamples > 10000 : cutSamples == 0));
+  }
 }

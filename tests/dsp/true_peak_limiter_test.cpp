@@ -246,3 +246,46 @@ TEST_CASE("TruePeakLimiter lookahead sets the latency", "[limiter]") {
   // 22 samples asked; the detector's own span (interpolator + guard) is the floor.
   CHECK(lim.latency() == TruePeakLimiter::kDetectDelay + TruePeakLimiter::kGuard);
 }
+
+// Loud bursts separated by long stretches that are loud enough to keep the detector running
+// but under the ceiling: each stretch lets the gain path come to rest at exactly 1 (where the
+// limiter skips its bookkeeping) and each burst must wake it. References: the ceiling (via the
+// meter above, as in the first test), the input itself after every rest (bit for bit), and the
+// 4096-frame run for other block splits (bit for bit).
+TEST_CASE("TruePeakLimiter wakes from rest and returns to it, identically for any block split",
+          "[limiter]") {
+  const int burst = 4800, rest = 3 * 48000, cycles = 3, len = cycles * (burst + rest);
+  Stereo s{std::vector<double>(len), std::vector<double>(len)};
+  for (int n = 0; n < len; ++n) {
+    const bool loud = n % (burst + rest) < burst;
+    const double a = loud ? 2.5 : 0.6;  // 0.6: above the detector's quiet gate, under the ceiling
+    s.l[n] = a * std::sin(2 * kPi * 330 * n / kFs);
+    s.r[n] = a * std::sin(2 * kPi * 510 * n / kFs + 0.3);
+  }
+  auto runBlocks = [&](int block) {
+    TruePeakLimiter lim;
+    lim.setCeiling(-1_dB);
+    lim.setRelease(50_ms);
+    lim.prepare(kFs, 4096);
+    Stereo y = s;
+    for (int i = 0; i < len; i += block) lim.process(y.l.data() + i, y.r.data() + i, std::min(block, len - i));
+    return std::make_pair(y, lim.latency());
+  };
+  const auto [ref, lat] = runBlocks(4096);
+  CHECK(truePeakDb(ref.l) <= -1.0 + 0.05);
+  CHECK(truePeakDb(ref.r) <= -1.0 + 0.05);
+  for (int c = 0; c < cycles; ++c) {
+    const int start = c * (burst + rest);
+    CHECK(ref.l[start + burst / 2 + lat] != s.l[start + burst / 2]);  // limiting in the burst
+    // The last second of each rest stretch passes bit for bit.
+    for (int n = start + burst + rest - 48000; n < start + burst + rest; ++n) {
+      REQUIRE(ref.l[n] == s.l[n - lat]);
+      REQUIRE(ref.r[n] == s.r[n - lat]);
+    }
+  }
+  for (int b : {1, 7, 480}) {
+    const Stereo y = runBlocks(b).first;
+    CHECK(y.l == ref.l);
+    CHECK(y.r == ref.r);
+  }
+}

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "dsp/dmath.h"
+#include "dsp/pair.h"
 
 namespace vocalmix::tempo {
 namespace {
@@ -142,19 +143,42 @@ TempoAnalyzer::TempoAnalyzer(int sampleRate) : sampleRate_(sampleRate) {
   onset_.reserve(static_cast<size_t>(envelopeRate() * 600.0));
 }
 
+namespace {
+
+// Mean of one frame's channels, non-finite samples counted as 0 (summed in channel order).
+template <int kChannels>
+void mixToMono(const float* interleaved, int channels, int frames, double scale, double* out) {
+  const int c = kChannels > 0 ? kChannels : channels;
+  for (int i = 0; i < frames; ++i) {
+    double sum = 0.0;
+    for (int k = 0; k < c; ++k) {
+      const float v = interleaved[i * c + k];
+      if (std::isfinite(v)) sum += v;
+    }
+    out[i] = sum * scale;
+  }
+}
+
+}  // namespace
+
 void TempoAnalyzer::addFrames(const float* interleaved, int channels, int64_t frames) {
   if (channels < 1) throw std::invalid_argument("TempoAnalyzer: channels must be >= 1");
   const double scale = 1.0 / channels;
-  for (int64_t i = 0; i < frames; ++i) {
-    double sum = 0.0;
-    for (int c = 0; c < channels; ++c) {
-      const float v = interleaved[i * channels + c];
-      if (std::isfinite(v)) sum += v;
+  // Runs up to the next hop boundary: the hop divides the ring, so a run never wraps.
+  for (int64_t done = 0; done < frames;) {
+    const int run = static_cast<int>(std::min<int64_t>(frames - done, hop_ - hopFill_));
+    const float* in = interleaved + done * channels;
+    double* out = ring_.data() + pos_;
+    switch (channels) {
+      case 1: mixToMono<1>(in, channels, run, scale, out); break;
+      case 2: mixToMono<2>(in, channels, run, scale, out); break;
+      default: mixToMono<0>(in, channels, run, scale, out); break;
     }
-    ring_[static_cast<size_t>(pos_)] = sum * scale;
-    pos_ = (pos_ + 1) & mask_;
-    ++seen_;
-    if (++hopFill_ == hop_) {
+    pos_ = (pos_ + run) & mask_;
+    seen_ += run;
+    hopFill_ += run;
+    done += run;
+    if (hopFill_ == hop_) {
       hopFill_ = 0;
       if (seen_ >= fftSize_) analyseFrame();
     }
@@ -162,9 +186,17 @@ void TempoAnalyzer::addFrames(const float* interleaved, int channels, int64_t fr
 }
 
 void TempoAnalyzer::analyseFrame() {
-  for (int i = 0; i < fftSize_; ++i) {
-    frame_[static_cast<size_t>(i)] =
-        ring_[static_cast<size_t>((pos_ + i) & mask_)] * window_[static_cast<size_t>(i)];
+  // The frame is the ring from pos_ (the oldest sample) on: two contiguous pieces, both of even
+  // length (pos_ is a multiple of the hop), windowed two samples at a time.
+  const int first = fftSize_ - pos_;
+  double* frame = frame_.data();
+  const double* ring = ring_.data();
+  const double* window = window_.data();
+  for (int i = 0; i < first; i += 2) {
+    storePair(frame + i, loadPair(ring + pos_ + i) * loadPair(window + i));
+  }
+  for (int i = first; i < fftSize_; i += 2) {
+    storePair(frame + i, loadPair(ring + (i - first)) * loadPair(window + i));
   }
   fft_.forward(frame_.data(), re_.data(), im_.data());
   // |X| of a full-scale sine = 1: the Hann window sums to fftSize/2, a real sine splits in two.

@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <initializer_list>
 
 #include "dsp/dmath.h"
 #include "dsp/pair.h"
+#include "dsp/pair_biquad.h"
 
 namespace vocalmix {
 namespace {
@@ -75,6 +77,11 @@ constexpr double kButterworthQ = 0.70710678118654752440;
 // orbits guarantees that every tail ends in exact zeros.
 constexpr double kFloor = 1e-20;
 inline double flushFloor(double v) { return std::fabs(v) < kFloor ? 0.0 : v; }
+
+// Signed distance between two ring positions (both < 2^31).
+std::ptrdiff_t offset(unsigned to, unsigned from) {
+  return static_cast<std::ptrdiff_t>(to) - static_cast<std::ptrdiff_t>(from);
+}
 
 bool isPrime(unsigned n) {
   if (n < 2) return false;
@@ -156,8 +163,7 @@ void Reverb::reset() {
   highPassCorner_.snap(highPassHz_);
   highPassClock_ = 0;
   designHighPass();
-  highPassL_.reset();
-  highPassR_.reset();
+  highPass_.reset();
 }
 
 void Reverb::setType(ReverbType t) {
@@ -196,8 +202,7 @@ void Reverb::setHighPass(Hz f) {
 void Reverb::designHighPass() {
   const auto c = BiquadCoefficients::design(FilterType::HighPass, sampleRate_,
                                             highPassCorner_.current(), kButterworthQ, 0.0);
-  highPassL_.setCoefficients(c);
-  highPassR_.setCoefficients(c);
+  highPass_.setCoefficients(c);
 }
 
 void Reverb::configureTank(Tank& tank, ReverbType type) {
@@ -255,97 +260,147 @@ void Reverb::runTank(Tank& tank, const double* x, const double* damping, const d
   const unsigned lineMask = lineMask_, diffusionMask = diffusionMask_;
   unsigned clock = tank.clock;
   const double outputGain = tank.outputGain;
-  double absorb[kLines], high[kLines], lowMinusHigh[kLines];
-  unsigned length[kLines];
-  for (int j = 0; j < kLines; ++j) {
-    absorb[j] = tank.absorbState[j];
-    high[j] = tank.high[j];
-    lowMinusHigh[j] = tank.lowMinusHigh[j];
-    length[j] = tank.lineLength[j];
+  unsigned length[kLines], diffuserLength[kDiffusers];
+  double diffuserGain[kDiffusers];
+  for (int j = 0; j < kLines; ++j) length[j] = tank.lineLength[j];
+  for (int k = 0; k < kDiffusers; ++k) {
+    diffuserLength[k] = tank.diffuserLength[k];
+    diffuserGain[k] = tank.diffuserGain[k];
   }
+  // Per-line state as four Pairs {line p, line p + 4} (see the Hadamard below).
+  Pair absorb[4], high[4], lowMinusHigh[4];
+  for (int p = 0; p < 4; ++p) {
+    absorb[p] = Pair{tank.absorbState[p], tank.absorbState[p + 4]};
+    high[p] = Pair{tank.high[p], tank.high[p + 4]};
+    lowMinusHigh[p] = Pair{tank.lowMinusHigh[p], tank.lowMinusHigh[p + 4]};
+  }
+  // Output sign patterns as {left, right} per line.
+  Pair outSign[kLines];
+  for (int j = 0; j < kLines; ++j) outSign[j] = Pair{kLeftSign[j], kRightSign[j]};
+  const Pair inSign[4] = {loadPair(kInSign), loadPair(kInSign + 2), loadPair(kInSign + 4),
+                          loadPair(kInSign + 6)};
+  bool morphing = tank.gainMorph.isSmoothing();
 
-  for (int i = 0; i < n; ++i) {
-    if (tank.gainMorph.isSmoothing()) {
-      const double t = tank.gainMorph.next();
-      const bool done = !tank.gainMorph.isSmoothing();
-      for (int j = 0; j < kLines; ++j) {
-        high[j] = done ? tank.toHigh[j]
-                       : tank.fromHigh[j] + t * (tank.toHigh[j] - tank.fromHigh[j]);
-        lowMinusHigh[j] = done ? tank.toLowMinusHigh[j]
-                               : tank.fromLowMinusHigh[j] +
-                                     t * (tank.toLowMinusHigh[j] - tank.fromLowMinusHigh[j]);
-      }
-    }
-
-    // Schroeder allpasses: y = −g·v + z^−N·w, w = v + g·y.
-    double v = x[i];
-    double* diffusionNow = diffusion + kDiffusers * (clock & diffusionMask);
-    for (int k = 0; k < kDiffusers; ++k) {
-      const double delayed =
-          diffusion[kDiffusers * ((clock - tank.diffuserLength[k]) & diffusionMask) + k];
-      const double y = delayed - tank.diffuserGain[k] * v;
-      diffusionNow[k] = flushFloor(v + tank.diffuserGain[k] * y);
-      v = y;
-    }
-
-    double y[kLines];
-    for (int j = 0; j < kLines; ++j) y[j] = lines[kLines * ((clock - length[j]) & lineMask) + j];
-    double sumL = 0.0, sumR = 0.0;
+  int i = 0;
+  while (i < n) {
+    // A run in which no ring position wraps: every read then sits at a fixed offset from the
+    // frame being written, so a sample needs no index arithmetic.
+    const unsigned lineAt = clock & lineMask, diffusionAt = clock & diffusionMask;
+    unsigned run = std::min(static_cast<unsigned>(n - i), lineMask + 1 - lineAt);
+    run = std::min(run, diffusionMask + 1 - diffusionAt);
+    std::ptrdiff_t lineRead[kLines], diffusionRead[kDiffusers];
     for (int j = 0; j < kLines; ++j) {
-      sumL += kLeftSign[j] * y[j];
-      sumR += kRightSign[j] * y[j];
+      const unsigned at = (clock - length[j]) & lineMask;
+      run = std::min(run, lineMask + 1 - at);
+      lineRead[j] = kLines * offset(at, lineAt) + j;
     }
-    const double outL = outputGain * sumL, outR = outputGain * sumR;
-    if (level) {
-      l[i] += level[i] * outL;
-      r[i] += level[i] * outR;
-    } else {
-      l[i] = outL;
-      r[i] = outR;
+    for (int k = 0; k < kDiffusers; ++k) {
+      const unsigned at = (clock - diffuserLength[k]) & diffusionMask;
+      run = std::min(run, diffusionMask + 1 - at);
+      diffusionRead[k] = kDiffusers * offset(at, diffusionAt) + k;
     }
-
-    // The eight lines as four pairs (dsp/pair.h): lines 2p and 2p+1 side by side, with the
-    // same per-line arithmetic as one line at a time.
-    const Pair damp = splat(damping[i]);
-    Pair f[kLines / 2];
-    for (int p = 0; p < kLines / 2; ++p) {
-      const Pair yp = loadPair(y + 2 * p), ap = loadPair(absorb + 2 * p);
-      const Pair a = flushBelow(ap + damp * (yp - ap), 1e-30);
-      storePair(absorb + 2 * p, a);
-      f[p] = loadPair(high + 2 * p) * yp + loadPair(lowMinusHigh + 2 * p) * a;
-    }
-    // Unnormalised 8-point Hadamard (fast Walsh–Hadamard); the 1/√8 lives in the gains.
-    // Span 1 pairs the two lanes of each Pair: (a, b) → (a + b, a + (−b)), exact.
-    for (Pair& q : f) {
-      const Pair lo = __builtin_shufflevector(q, q, 0, 0), hi = __builtin_shufflevector(q, q, 1, 1);
-      q = lo + hi * Pair{1.0, -1.0};
-    }
-    for (int span = 1; span < kLines / 2; span <<= 1) {  // spans 2 and 4 lines: whole pairs
-      for (int j = 0; j < kLines / 2; j += 2 * span) {
-        for (int k = j; k < j + span; ++k) {
-          const Pair a = f[k], b = f[k + span];
-          f[k] = a + b;
-          f[k + span] = a - b;
+    double* linesNow = lines + kLines * lineAt;
+    double* diffusionNow = diffusion + kDiffusers * diffusionAt;
+    clock += run;
+    for (const int end = i + static_cast<int>(run); i < end;
+         ++i, linesNow += kLines, diffusionNow += kDiffusers) {
+      if (morphing) {
+        const double t = tank.gainMorph.next();
+        morphing = tank.gainMorph.isSmoothing();
+        double h[kLines], lmh[kLines];
+        for (int j = 0; j < kLines; ++j) {
+          h[j] = !morphing ? tank.toHigh[j]
+                           : tank.fromHigh[j] + t * (tank.toHigh[j] - tank.fromHigh[j]);
+          lmh[j] = !morphing ? tank.toLowMinusHigh[j]
+                             : tank.fromLowMinusHigh[j] +
+                                   t * (tank.toLowMinusHigh[j] - tank.fromLowMinusHigh[j]);
+        }
+        for (int p = 0; p < 4; ++p) {
+          high[p] = Pair{h[p], h[p + 4]};
+          lowMinusHigh[p] = Pair{lmh[p], lmh[p + 4]};
         }
       }
+
+      // Schroeder allpasses: y = −g·v + z^−N·w, w = v + g·y.
+      double v = x[i];
+      #pragma GCC unroll 8
+      for (int k = 0; k < kDiffusers; ++k) {
+        const double delayed = diffusionNow[diffusionRead[k]];
+        const double y = delayed - diffuserGain[k] * v;
+        diffusionNow[k] = flushFloor(v + diffuserGain[k] * y);
+        v = y;
+      }
+
+      // The line outputs as Pairs {y[p], y[p + 4]}.
+      Pair y[4];
+      #pragma GCC unroll 8
+      for (int p = 0; p < 4; ++p) {
+        y[p] = Pair{linesNow[lineRead[p]], linesNow[lineRead[p + 4]]};
+      }
+      // {left, right} = Σ sign·y in line order, both sides at once (the same sums, in the same
+      // order, as one side at a time).
+      Pair out = splat(0.0);
+      #pragma GCC unroll 8
+      for (int j = 0; j < kLines; ++j) {
+        const Pair yj = j < 4 ? __builtin_shufflevector(y[j & 3], y[j & 3], 0, 0)
+                              : __builtin_shufflevector(y[j & 3], y[j & 3], 1, 1);
+        out = out + outSign[j] * yj;
+      }
+      out = splat(outputGain) * out;
+      if (level) {
+        const Pair lv = splat(level[i]);
+        const Pair sum = Pair{l[i], r[i]} + lv * out;
+        l[i] = sum[0];
+        r[i] = sum[1];
+      } else {
+        l[i] = out[0];
+        r[i] = out[1];
+      }
+
+      // Absorbent shelf per line, then the unnormalised 8-point Hadamard (fast Walsh–Hadamard;
+      // the 1/√8 lives in the gains) in the butterfly order span 1, 2, 4. With lanes {p, p + 4}
+      // the spans 1 and 2 combine whole Pairs; span 4 runs across the lanes of two Pairs and
+      // leaves the result in line order {2q, 2q + 1}, ready to store.
+      const Pair damp = splat(damping[i]);
+      Pair f[4];
+      #pragma GCC unroll 8
+      for (int p = 0; p < 4; ++p) {
+        const Pair a = flushBelow(absorb[p] + damp * (y[p] - absorb[p]), 1e-30);
+        absorb[p] = a;
+        f[p] = high[p] * y[p] + lowMinusHigh[p] * a;
+      }
+      const Pair g0 = f[0] + f[1], g1 = f[0] - f[1], g2 = f[2] + f[3], g3 = f[2] - f[3];
+      const Pair h0 = g0 + g2, h2 = g0 - g2, h1 = g1 + g3, h3 = g1 - g3;
+      const Pair s01 = __builtin_shufflevector(h0, h1, 0, 2);  // lines {0, 1}
+      const Pair d01 = __builtin_shufflevector(h0, h1, 1, 3);  // lines {4, 5}
+      const Pair s23 = __builtin_shufflevector(h2, h3, 0, 2);  // lines {2, 3}
+      const Pair d23 = __builtin_shufflevector(h2, h3, 1, 3);  // lines {6, 7}
+      const Pair injected = splat(kInputScale * v);
+      storePair(linesNow + 0, flushBelow((s01 + d01) + inSign[0] * injected, kFloor));
+      storePair(linesNow + 2, flushBelow((s23 + d23) + inSign[1] * injected, kFloor));
+      storePair(linesNow + 4, flushBelow((s01 - d01) + inSign[2] * injected, kFloor));
+      storePair(linesNow + 6, flushBelow((s23 - d23) + inSign[3] * injected, kFloor));
     }
-    const Pair injected = splat(kInputScale * v);
-    double* linesNow = lines + kLines * (clock & lineMask);
-    for (int p = 0; p < kLines / 2; ++p) {
-      storePair(linesNow + 2 * p, flushBelow(f[p] + loadPair(kInSign + 2 * p) * injected, kFloor));
-    }
-    ++clock;
   }
 
   tank.clock = clock;
-  for (int j = 0; j < kLines; ++j) {
-    tank.absorbState[j] = absorb[j];
-    tank.high[j] = high[j];
-    tank.lowMinusHigh[j] = lowMinusHigh[j];
+  for (int p = 0; p < 4; ++p) {
+    tank.absorbState[p] = absorb[p][0];
+    tank.absorbState[p + 4] = absorb[p][1];
+    tank.high[p] = high[p][0];
+    tank.high[p + 4] = high[p][1];
+    tank.lowMinusHigh[p] = lowMinusHigh[p][0];
+    tank.lowMinusHigh[p + 4] = lowMinusHigh[p][1];
   }
 }
 
 void Reverb::process(const double* in, double* outL, double* outR, int n) {
+  // Hot state in locals (members could not stay in registers across the ring stores); the
+  // arithmetic is the same as with the members.
+  double* preDelay = preDelay_.data();
+  const unsigned preMask = preMask_;
+  unsigned preWrite = preWrite_;
+  Smoothed preDelaySamples = preDelaySamples_, dampingCoeff = dampingCoeff_;
   int done = 0;
   while (done < n) {
     int len = std::min(n - done, kChunk);
@@ -355,15 +410,15 @@ void Reverb::process(const double* in, double* outL, double* outR, int n) {
     for (int i = 0; i < len; ++i) {
       // Pre-delay: write first so 0 ms reads the current sample; linear fractional read while
       // a change glides (exact at whole-sample delays, where t = 0).
-      preDelay_[preWrite_ & preMask_] = in[done + i];
-      const double d = preDelaySamples_.next();
+      preDelay[preWrite & preMask] = in[done + i];
+      const double d = preDelaySamples.next();
       const auto whole = static_cast<unsigned>(d);
       const double t = d - static_cast<double>(whole);
-      const double a = preDelay_[(preWrite_ - whole) & preMask_];
-      const double b = preDelay_[(preWrite_ - whole - 1) & preMask_];
+      const double a = preDelay[(preWrite - whole) & preMask];
+      const double b = preDelay[(preWrite - whole - 1) & preMask];
       x[i] = a + t * (b - a);
-      ++preWrite_;
-      damping[i] = dampingCoeff_.next();
+      ++preWrite;
+      damping[i] = dampingCoeff.next();
     }
 
     if (fadeRemaining_ == 0) {
@@ -385,16 +440,31 @@ void Reverb::process(const double* in, double* outL, double* outR, int n) {
       if (fadeRemaining_ == 0 && tanks_[active_].type != type_) startCrossfade();
     }
 
-    for (int i = 0; i < len; ++i) {
-      if (highPassCorner_.isSmoothing()) {
-        highPassCorner_.next();
-        if ((highPassClock_++ & 15u) == 0 || !highPassCorner_.isSmoothing()) designHighPass();
+    // The return high-pass, both sides as one PairBiquad (bit-identical to two Biquads).
+    if (!highPassCorner_.isSmoothing()) {
+      PairBiquad highPass = highPass_;
+      for (int i = 0; i < len; ++i) {
+        const Pair y = flushBelow(highPass.process(Pair{l[i], r[i]}), kFloor);
+        outL[done + i] = y[0];
+        outR[done + i] = y[1];
       }
-      outL[done + i] = flushFloor(highPassL_.process(l[i]));
-      outR[done + i] = flushFloor(highPassR_.process(r[i]));
+      highPass_ = highPass;
+    } else {
+      for (int i = 0; i < len; ++i) {
+        if (highPassCorner_.isSmoothing()) {
+          highPassCorner_.next();
+          if ((highPassClock_++ & 15u) == 0 || !highPassCorner_.isSmoothing()) designHighPass();
+        }
+        const Pair y = flushBelow(highPass_.process(Pair{l[i], r[i]}), kFloor);
+        outL[done + i] = y[0];
+        outR[done + i] = y[1];
+      }
     }
     done += len;
   }
+  preWrite_ = preWrite;
+  preDelaySamples_ = preDelaySamples;
+  dampingCoeff_ = dampingCoeff;
 }
 
 }  // namespace vocalmix

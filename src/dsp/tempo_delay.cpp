@@ -6,7 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <initializer_list>
+
+#include "dsp/pair.h"
 
 namespace vocalmix {
 namespace {
@@ -23,7 +24,6 @@ constexpr double kMinDelaySamples = 2.0;  // the cubic read needs one written sa
 // 1e-30: near 1e-30 their state flushing is a dead zone that, inside a loop with gain close to
 // 1, can sustain a limit cycle at ~5e-30 forever. A floor well above it ends every tail.
 constexpr double kLoopFloor = 1e-20;
-inline double flushLoop(double v) { return std::fabs(v) < kLoopFloor ? 0.0 : v; }
 
 }  // namespace
 
@@ -70,8 +70,11 @@ void TempoDelay::reset() {
   highPassCorner_.snap(highPassHz_);
   lowPassCorner_.snap(lowPassHz_);
   filterClock_ = 0;
-  designFilters();
-  for (Biquad* f : {&highPassL_, &highPassR_, &lowPassL_, &lowPassR_}) f->reset();
+  const FilterDesign design = designFilters();
+  highPass_.setCoefficients(design.highPass);
+  lowPass_.setCoefficients(design.lowPass);
+  highPass_.reset();
+  lowPass_.reset();
 }
 
 void TempoDelay::setBpm(double bpm) {
@@ -120,15 +123,11 @@ void TempoDelay::startCrossfadeIfNeeded() {
   crossfade_.setTarget(1.0);
 }
 
-void TempoDelay::designFilters() {
-  const auto hp = BiquadCoefficients::design(FilterType::HighPass, sampleRate_,
-                                             highPassCorner_.current(), kButterworthQ, 0.0);
-  const auto lp = BiquadCoefficients::design(FilterType::LowPass, sampleRate_,
-                                             lowPassCorner_.current(), kButterworthQ, 0.0);
-  highPassL_.setCoefficients(hp);
-  highPassR_.setCoefficients(hp);
-  lowPassL_.setCoefficients(lp);
-  lowPassR_.setCoefficients(lp);
+TempoDelay::FilterDesign TempoDelay::designFilters() const {
+  return {BiquadCoefficients::design(FilterType::HighPass, sampleRate_, highPassCorner_.current(),
+                                     kButterworthQ, 0.0),
+          BiquadCoefficients::design(FilterType::LowPass, sampleRate_, lowPassCorner_.current(),
+                                     kButterworthQ, 0.0)};
 }
 
 // Catmull-Rom weights for the four neighbours of a read `delay` samples back, newest first.
@@ -137,22 +136,22 @@ void TempoDelay::ReadHead::set(double delay) {
   whole = static_cast<unsigned>(delay);
   const double t = delay - static_cast<double>(whole);
   const double t2 = t * t, t3 = t2 * t;
-  w[0] = -0.5 * t + t2 - 0.5 * t3;
-  w[1] = 1.0 - 2.5 * t2 + 1.5 * t3;
-  w[2] = 0.5 * t + 2.0 * t2 - 1.5 * t3;
-  w[3] = -0.5 * t2 + 0.5 * t3;
+  w[0] = splat(-0.5 * t + t2 - 0.5 * t3);
+  w[1] = splat(1.0 - 2.5 * t2 + 1.5 * t3);
+  w[2] = splat(0.5 * t + 2.0 * t2 - 1.5 * t3);
+  w[3] = splat(-0.5 * t2 + 0.5 * t3);
 }
 
-// Ring frames are interleaved {L, R}; reads the four frames around the head's position.
-void TempoDelay::readHead(const double* ring, unsigned mask, unsigned pos, const ReadHead& h,
-                          double& yL, double& yR) {
+// Ring frames are interleaved {L, R}; reads the four frames around the head's position, both
+// sides at once: {yL, yR} = w0·f0 + w1·f1 + w2·f2 + w3·f3, summed left to right.
+[[gnu::always_inline]] inline Pair TempoDelay::readHead(const double* ring, unsigned mask,
+                                                        unsigned pos, const ReadHead& h) {
   const unsigned base = pos - h.whole;
-  const double* f0 = ring + 2 * ((base + 1) & mask);  // newest neighbour
-  const double* f1 = ring + 2 * (base & mask);
-  const double* f2 = ring + 2 * ((base - 1) & mask);
-  const double* f3 = ring + 2 * ((base - 2) & mask);  // oldest neighbour
-  yL = h.w[0] * f0[0] + h.w[1] * f1[0] + h.w[2] * f2[0] + h.w[3] * f3[0];
-  yR = h.w[0] * f0[1] + h.w[1] * f1[1] + h.w[2] * f2[1] + h.w[3] * f3[1];
+  const Pair f0 = loadPair(ring + 2 * ((base + 1) & mask));  // newest neighbour
+  const Pair f1 = loadPair(ring + 2 * (base & mask));
+  const Pair f2 = loadPair(ring + 2 * ((base - 1) & mask));
+  const Pair f3 = loadPair(ring + 2 * ((base - 2) & mask));  // oldest neighbour
+  return h.w[0] * f0 + h.w[1] * f1 + h.w[2] * f2 + h.w[3] * f3;
 }
 
 bool TempoDelay::gliding() const {
@@ -162,17 +161,54 @@ bool TempoDelay::gliding() const {
 
 void TempoDelay::process(const double* in, double* outL, double* outR, int n) {
   // Hot state in locals: the compiler cannot keep members in registers across the ring stores.
+  // The two sides run as Pairs: {L, R} for the line outputs, {L hop, R hop} for the filters
+  // (each lane the same arithmetic as a scalar Biquad).
   double* ring = ring_.data();
   const unsigned mask = mask_;
   unsigned pos = writePos_;
-  Biquad hpL = highPassL_, hpR = highPassR_, lpL = lowPassL_, lpR = lowPassR_;
+  PairBiquad highPass = highPass_, lowPass = lowPass_;
+  ReadHead headA = headA_, headB = headB_;
   bool anyGlide = gliding();
   double fb = feedback_.current();
   double spread = 1.0 - pingPongMix_.current();  // 1: every echo on both sides
   double fade = crossfade_.current();
 
-  for (int i = 0; i < n; ++i) {
-    if (anyGlide) {  // settled settings cost one predictable branch per sample
+  // One sample after the read: the feedback hops, the ring write and the output mix.
+  auto finish = [&](Pair y, int i, double* write) {
+    // L is fed by R and R by L: the filters see {fb·yR, fb·yL}.
+    const Pair swapped = __builtin_shufflevector(y, y, 1, 0);
+    const Pair hop = lowPass.process(highPass.process(splat(fb) * swapped));
+    // Lane 1 adds +0.0: the same bits after the flush (which also turns −0 into +0).
+    const Pair to = Pair{in[i], 0.0} + hop;
+    storePair(write, flushBelow(to, kLoopFloor));
+    // With spread == 1 both sides compute yL + yR (addition commutes): bit-identical.
+    const Pair out = y + splat(spread) * swapped;
+    outL[i] = out[0];
+    outR[i] = out[1];
+  };
+
+  int i = 0;
+  while (i < n) {
+    if (!anyGlide && fade == 0.0) {
+      // Settled: a run in which neither the write position nor the head's four frames wrap
+      // around the ring, so the reads sit at fixed offsets (the same arithmetic as readHead).
+      const unsigned at = pos & mask, oldest = (pos - headA.whole - 2) & mask;
+      if (oldest + 3 <= mask) {
+        const int run = static_cast<int>(
+            std::min({static_cast<unsigned>(n - i), mask + 1 - at, mask - 2 - oldest}));
+        const double* read = ring + 2 * oldest;
+        double* write = ring + 2 * at;
+        for (const int end = i + run; i < end; ++i, read += 2, write += 2) {
+          const Pair y = headA.w[0] * loadPair(read + 6) + headA.w[1] * loadPair(read + 4) +
+                         headA.w[2] * loadPair(read + 2) + headA.w[3] * loadPair(read);
+          finish(y, i, write);
+        }
+        pos += static_cast<unsigned>(run);
+        continue;
+      }
+    }
+
+    if (anyGlide) {
       if (crossfade_.isSmoothing()) {
         fade = crossfade_.next();
         if (!crossfade_.isSmoothing()) {  // the incoming head has taken over
@@ -181,6 +217,8 @@ void TempoDelay::process(const double* in, double* outL, double* outR, int n) {
           crossfade_.snap(0.0);
           fade = 0.0;
           startCrossfadeIfNeeded();  // a change that arrived during the fade
+          headA = headA_;
+          headB = headB_;
         }
       }
       if (highPassCorner_.isSmoothing() || lowPassCorner_.isSmoothing()) {
@@ -188,11 +226,9 @@ void TempoDelay::process(const double* in, double* outL, double* outR, int n) {
         lowPassCorner_.next();
         const bool settled = !(highPassCorner_.isSmoothing() || lowPassCorner_.isSmoothing());
         if ((filterClock_++ & 15u) == 0 || settled) {
-          designFilters();
-          hpL.setCoefficients(highPassL_.coefficients());
-          hpR.setCoefficients(highPassL_.coefficients());
-          lpL.setCoefficients(lowPassL_.coefficients());
-          lpR.setCoefficients(lowPassL_.coefficients());
+          const FilterDesign design = designFilters();
+          highPass.setCoefficients(design.highPass);
+          lowPass.setCoefficients(design.lowPass);
         }
       }
       fb = feedback_.next();
@@ -200,32 +236,16 @@ void TempoDelay::process(const double* in, double* outL, double* outR, int n) {
       anyGlide = gliding();
     }
 
-    double yL, yR;
-    readHead(ring, mask, pos, headA_, yL, yR);
-    if (fade != 0.0) {
-      double bL, bR;
-      readHead(ring, mask, pos, headB_, bL, bR);
-      yL += fade * (bL - yL);
-      yR += fade * (bR - yR);
-    }
-
-    const double toL = in[i] + lpL.process(hpL.process(fb * yR));
-    const double toR = lpR.process(hpR.process(fb * yL));
-    double* w = ring + 2 * (pos & mask);
-    w[0] = flushLoop(toL);
-    w[1] = flushLoop(toR);
+    Pair y = readHead(ring, mask, pos, headA);  // {yL, yR}
+    if (fade != 0.0) y += splat(fade) * (readHead(ring, mask, pos, headB) - y);
+    finish(y, i, ring + 2 * (pos & mask));
     ++pos;
-
-    // With spread == 1 both sides compute yL + yR (addition commutes): bit-identical.
-    outL[i] = yL + spread * yR;
-    outR[i] = yR + spread * yL;
+    ++i;
   }
 
   writePos_ = pos;
-  highPassL_ = hpL;
-  highPassR_ = hpR;
-  lowPassL_ = lpL;
-  lowPassR_ = lpR;
+  highPass_ = highPass;
+  lowPass_ = lowPass;
 }
 
 }  // namespace vocalmix

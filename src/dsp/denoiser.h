@@ -1,9 +1,9 @@
 // Denoiser — STFT spectral noise reduction for the vocal (the product's "clean vocals" promise).
-// sqrt-Hann analysis/synthesis at 75 % overlap (~21 ms frames), decision-directed a-priori SNR
+// sqrt-Hann analysis/synthesis at 50 % overlap (~21 ms frames), decision-directed a-priori SNR
 // (Ephraim–Malah) driving a Wiener gain floored at −reduction dB, smoothed in time and across
 // bins so the residual is quieter noise, not musical tones. The noise spectrum comes from a fixed
 // whole-file profile (NoiseProfileEstimator) or, without one, from minimum statistics over ~1.5 s.
-// Cost: one real FFT + inverse (RealFft, double) per fftSize()/4 samples plus O(bins) per frame,
+// Cost: one real FFT + inverse (RealFft, double) per fftSize()/2 samples plus O(bins) per frame,
 // ~60 ns/sample at 44.1–192 kHz. Latency: fftSize() − 1 samples (1023 at 44.1/48 kHz).
 #pragma once
 
@@ -16,8 +16,8 @@
 
 namespace vocalmix {
 
-// The STFT geometry both classes share: fft ≈ 21 ms rounded to a power of two (Denoiser hops by
-// fft/4, NoiseProfileEstimator by fft/2).
+// The STFT geometry both classes share: fft ≈ 21 ms rounded to a power of two (both hop by
+// fft/2).
 int denoiserFftSize(double sampleRate);
 
 class Denoiser {

@@ -1,17 +1,15 @@
-// LoudnessMeter — libebur128 wrapper; see the header for the method behind the maxima.
+// LoudnessMeter — see the header for the method and its references.
 #include "analysis/loudness_meter.h"
-
-#include "analysis/true_peak.h"
-
-#include <ebur128.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <new>
 #include <stdexcept>
 #include <string>
-#include <utility>
+
+#include "analysis/integrated_loudness.h"
+#include "analysis/true_peak.h"
+#include "dsp/dmath.h"
 
 namespace vocalmix::analysis {
 
@@ -20,49 +18,36 @@ namespace {
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 constexpr size_t kMomentaryBlocks = 40;   // 400 ms of 10 ms sub-blocks
 constexpr size_t kShortTermBlocks = 300;  // 3 s
-constexpr unsigned long kSubBlockMs = 10;
+// Loudness range (EBU Tech 3342): 3 s windows of 100 ms sub-blocks, one every second.
+constexpr size_t kRangeWindow = 30;
+constexpr size_t kRangeHop = 10;
+constexpr double kRangeAbsoluteGateLufs = -70.0;
+constexpr double kRangeRelativeGate = 0.01;  // −20 LU as an energy ratio
+// BS.1770-4 Table 3: channels at ±60°…±120° azimuth weigh 1.41 (+1.5 dB).
+constexpr double kSideWeight = 1.41;
 
 // BS.1770: L = −0.691 + 10·log10(Σ Gi·zi).
 double energyToLufs(double energy) {
-  return energy > 0.0 ? -0.691 + 10.0 * std::log10(energy) : kNegInf;
+  return energy > 0.0 ? -0.691 + 10.0 * dmath::log10(energy) : kNegInf;
 }
-double lufsToEnergy(double lufs) {
-  return std::isfinite(lufs) ? std::pow(10.0, (lufs + 0.691) / 10.0) : 0.0;
-}
+double lufsToEnergy(double lufs) { return dmath::exp((lufs + 0.691) * (dmath::kLn10 / 10.0)); }
 double linearToDb(double v) { return v > 0.0 ? 20.0 * std::log10(v) : kNegInf; }
-double finiteOrNegInf(double v) { return std::isnan(v) ? kNegInf : v; }
 
-void mapChannels(ebur128_state* st, int channels) {
-  if (channels == 1 || channels == 2) return;  // libebur128's default: L, R
-  if (channels == 5) {
-    const int map[] = {EBUR128_LEFT, EBUR128_RIGHT, EBUR128_CENTER, EBUR128_LEFT_SURROUND,
-                       EBUR128_RIGHT_SURROUND};
-    for (int c = 0; c < 5; ++c) ebur128_set_channel(st, c, map[c]);
-    return;
+std::vector<double> channelWeights(int channels) {
+  std::vector<double> w(static_cast<size_t>(channels), 1.0);
+  if (channels == 5) {  // L R C Ls Rs
+    w[3] = w[4] = kSideWeight;
+  } else if (channels == 6) {  // L R C LFE Ls Rs
+    w[3] = 0.0;
+    w[4] = w[5] = kSideWeight;
+  } else if (channels == 8) {  // L R C LFE Lb Rb Ls Rs: the backs (±135°) weigh 1.0
+    w[3] = 0.0;
+    w[6] = w[7] = kSideWeight;
   }
-  if (channels == 6) return;  // default is L R C LFE Ls Rs
-  if (channels == 8) {
-    const int map[] = {EBUR128_LEFT, EBUR128_RIGHT, EBUR128_CENTER, EBUR128_UNUSED,
-                       EBUR128_Mp135, EBUR128_Mm135, EBUR128_Mp090, EBUR128_Mm090};
-    for (int c = 0; c < 8; ++c) ebur128_set_channel(st, c, map[c]);
-    return;
-  }
-  // Unknown layout: every channel counts once (Mp030 has weight 1.0).
-  for (int c = 0; c < channels; ++c) ebur128_set_channel(st, c, EBUR128_Mp030);
+  return w;
 }
 
 }  // namespace
-
-struct LoudnessMeter::State {
-  ebur128_state* st = nullptr;
-  std::unique_ptr<TruePeakMeter> peaks;  // null when constructed without peaks
-  explicit State(ebur128_state* s) : st(s) {}
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
-  ~State() {
-    if (st) ebur128_destroy(&st);
-  }
-};
 
 LoudnessMeter::LoudnessMeter(int sampleRate, int channels, bool withPeaks)
     : sampleRate_(sampleRate), channels_(channels) {
@@ -74,92 +59,133 @@ LoudnessMeter::LoudnessMeter(int sampleRate, int channels, bool withPeaks)
     throw std::invalid_argument("LoudnessMeter: unsupported sample rate " +
                                 std::to_string(sampleRate) + " Hz");
   }
-  ebur128_state* st =
-      ebur128_init(static_cast<unsigned>(channels), static_cast<unsigned long>(sampleRate),
-                   EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_S | EBUR128_MODE_M);
-  if (!st) throw std::bad_alloc();
-  state_ = std::make_unique<State>(st);
-  if (withPeaks) state_->peaks = std::make_unique<TruePeakMeter>(channels);
-  mapChannels(st, channels);
-  subBlockFrames_ = static_cast<int64_t>(sampleRate) * static_cast<int64_t>(kSubBlockMs) / 1000;
-  subEnergy_.assign(kShortTermBlocks, 0.0);
-}
-
-LoudnessMeter::State& LoudnessMeter::state() const {
-  if (!state_) throw std::logic_error("LoudnessMeter: used after being moved from");
-  return *state_;
+  const std::vector<double> w = channelWeights(channels);
+  for (int c = 0; c < channels; c += 2) {
+    filters_.emplace_back(sampleRate);
+    weights_.push_back(Pair{w[static_cast<size_t>(c)], c + 1 < channels ? w[static_cast<size_t>(c) + 1] : 0.0});
+  }
+  if (withPeaks) peaks_ = std::make_unique<TruePeakMeter>(channels);
+  blockFrames_ = (static_cast<int64_t>(sampleRate) + 5) / 10;
+  subBlockFrames_ = sampleRate / 100;
+  subEnergy_.assign(2 * kShortTermBlocks, 0.0);
 }
 
 LoudnessMeter::LoudnessMeter(LoudnessMeter&&) noexcept = default;
 LoudnessMeter& LoudnessMeter::operator=(LoudnessMeter&&) noexcept = default;
 LoudnessMeter::~LoudnessMeter() = default;
 
+void LoudnessMeter::filter(const float* in, int64_t frames) {
+  if (channels_ == 1) {
+    filters_[0].addSingle(in, 1, frames);
+    return;
+  }
+  for (int c = 0; c < channels_; c += 2) {
+    KWeightingPair& f = filters_[static_cast<size_t>(c / 2)];
+    if (c + 1 < channels_) {
+      f.addAdjacent(in + c, channels_, frames);
+    } else {
+      f.addSingle(in + c, channels_, frames);
+    }
+  }
+}
+
+// Σ over channels of weight · Σ z² since the last grid boundary.
+double LoudnessMeter::takeWeightedEnergy() {
+  if (channels_ <= 2) {
+    const Pair z = filters_[0].takeSumOfSquares();
+    return z[0] + z[1];  // weights 1 (mono: lane 1 is silence)
+  }
+  Pair sum{0.0, 0.0};
+  for (size_t k = 0; k < filters_.size(); ++k) sum += weights_[k] * filters_[k].takeSumOfSquares();
+  return sum[0] + sum[1];
+}
+
 void LoudnessMeter::addFrames(const float* interleaved, int64_t frames) {
+  if (filters_.empty()) throw std::logic_error("LoudnessMeter: used after being moved from");
+  if (frames <= 0) return;
+  if (peaks_) peaks_->addFrames(interleaved, frames);
+  framesFed_ += frames;
   while (frames > 0) {
-    const int64_t n = std::min(frames, subBlockFrames_ - subBlockFill_);
-    const int err = ebur128_add_frames_float(state().st, interleaved, static_cast<size_t>(n));
-    if (err != EBUR128_SUCCESS) throw std::bad_alloc();  // its only failure mode
-    if (state().peaks) state().peaks->addFrames(interleaved, n);
+    // Runs end on both grids' boundaries; the energy is taken only there, so the sums do not
+    // depend on the caller's blocking.
+    const int64_t n = std::min({frames, subBlockFrames_ - subBlockFill_, blockFrames_ - blockFill_});
+    filter(interleaved, n);
     interleaved += n * channels_;
     frames -= n;
-    framesFed_ += n;
     subBlockFill_ += n;
-    if (subBlockFill_ == subBlockFrames_) closeSubBlock();
+    blockFill_ += n;
+    const bool subBlockDone = subBlockFill_ == subBlockFrames_;
+    const bool blockDone = blockFill_ == blockFrames_;
+    if (!subBlockDone && !blockDone) continue;
+    const double e = takeWeightedEnergy();
+    subBlockSum_ += e;
+    blockSum_ += e;
+    if (blockDone) {
+      blocks_.push_back(blockSum_);
+      blockSum_ = 0.0;
+      blockFill_ = 0;
+    }
+    if (subBlockDone) closeSubBlock();
   }
 }
 
 void LoudnessMeter::closeSubBlock() {
+  // A doubled ring: the newest `count` sums are always contiguous, ending at subIndex_ + 300.
+  subEnergy_[subIndex_] = subEnergy_[subIndex_ + kShortTermBlocks] = subBlockSum_;
+  subBlockSum_ = 0.0;
   subBlockFill_ = 0;
-  double lufs = kNegInf;
-  ebur128_loudness_window(state().st, kSubBlockMs, &lufs);
-  subEnergy_[subIndex_] = lufsToEnergy(lufs);
-  subIndex_ = (subIndex_ + 1) % kShortTermBlocks;
+  subIndex_ = subIndex_ + 1 == kShortTermBlocks ? 0 : subIndex_ + 1;
   subCount_ = std::min(subCount_ + 1, kShortTermBlocks);
-  // Sum the windows afresh each time (340 adds per 10 ms): no running-sum drift.
-  double m = 0.0, s = 0.0;
-  for (size_t k = 1; k <= subCount_; ++k) {
-    const double e = subEnergy_[(subIndex_ + kShortTermBlocks - k) % kShortTermBlocks];
-    if (k <= kMomentaryBlocks) m += e;
-    s += e;
-  }
-  // Like libebur128, a window not yet full counts its missing part as silence.
-  maxMomentaryEnergy_ = std::max(maxMomentaryEnergy_, m / kMomentaryBlocks);
-  maxShortTermEnergy_ = std::max(maxShortTermEnergy_, s / kShortTermBlocks);
+  maxMomentaryEnergy_ = std::max(maxMomentaryEnergy_, windowEnergy(kMomentaryBlocks));
+  maxShortTermEnergy_ = std::max(maxShortTermEnergy_, windowEnergy(kShortTermBlocks));
 }
 
-double LoudnessMeter::integratedLufs() const {
-  double v = kNegInf;
-  ebur128_loudness_global(state().st, &v);
-  return finiteOrNegInf(v);
+// Mean square of the last `count` 10 ms sub-blocks, missing ones counting as silence. Summed
+// afresh each time (340 adds per 10 ms): no running-sum drift.
+double LoudnessMeter::windowEnergy(size_t count) const {
+  const double* newest = subEnergy_.data() + subIndex_ + kShortTermBlocks - 1;
+  double sum = 0.0;
+  for (size_t k = 0; k < std::min(count, subCount_); ++k) sum += newest[-static_cast<std::ptrdiff_t>(k)];
+  return sum / (static_cast<double>(count) * static_cast<double>(subBlockFrames_));
 }
+
+double LoudnessMeter::integratedLufs() const { return gatedLoudness(blocks_, blockFrames_); }
 
 double LoudnessMeter::loudnessRange() const {
-  double v = 0.0;
-  if (ebur128_loudness_range(state().st, &v) != EBUR128_SUCCESS || !std::isfinite(v)) return 0.0;
-  return v;
+  const double absoluteGate = lufsToEnergy(kRangeAbsoluteGateLufs);
+  const double frames = static_cast<double>(kRangeWindow) * static_cast<double>(blockFrames_);
+  std::vector<double> st;
+  for (size_t end = kRangeWindow; end <= blocks_.size(); end += kRangeHop) {
+    double sum = 0.0;
+    for (size_t k = end - kRangeWindow; k < end; ++k) sum += blocks_[k];
+    const double e = sum / frames;
+    if (e >= absoluteGate) st.push_back(e);
+  }
+  if (st.empty()) return 0.0;
+  std::sort(st.begin(), st.end());
+  double mean = 0.0;
+  for (double e : st) mean += e;
+  mean /= static_cast<double>(st.size());
+  const auto first = std::lower_bound(st.begin(), st.end(), mean * kRangeRelativeGate);
+  const auto n = static_cast<size_t>(st.end() - first);
+  if (n == 0) return 0.0;
+  const auto rank = [&](double p) {
+    return first[static_cast<std::ptrdiff_t>(static_cast<double>(n - 1) * p + 0.5)];
+  };
+  return energyToLufs(rank(0.95)) - energyToLufs(rank(0.10));
 }
 
-double LoudnessMeter::momentaryLufs() const {
-  double v = kNegInf;
-  ebur128_loudness_momentary(state().st, &v);
-  return finiteOrNegInf(v);
-}
-
-double LoudnessMeter::shortTermLufs() const {
-  double v = kNegInf;
-  ebur128_loudness_shortterm(state().st, &v);
-  return finiteOrNegInf(v);
-}
-
+double LoudnessMeter::momentaryLufs() const { return energyToLufs(windowEnergy(kMomentaryBlocks)); }
+double LoudnessMeter::shortTermLufs() const { return energyToLufs(windowEnergy(kShortTermBlocks)); }
 double LoudnessMeter::maxMomentaryLufs() const { return energyToLufs(maxMomentaryEnergy_); }
 double LoudnessMeter::maxShortTermLufs() const { return energyToLufs(maxShortTermEnergy_); }
 
 double LoudnessMeter::truePeakDbtp() const {
-  return state().peaks ? linearToDb(state().peaks->truePeak()) : kNegInf;
+  return peaks_ ? linearToDb(peaks_->truePeak()) : kNegInf;
 }
 
 double LoudnessMeter::samplePeakDbfs() const {
-  return state().peaks ? linearToDb(state().peaks->samplePeak()) : kNegInf;
+  return peaks_ ? linearToDb(peaks_->samplePeak()) : kNegInf;
 }
 
 }  // namespace vocalmix::analysis

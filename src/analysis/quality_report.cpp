@@ -3,6 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "dsp/biquad.h"
 
 namespace vocalmix::analysis {
 
@@ -39,6 +43,41 @@ double percentile(std::vector<float> v, double p) {
   return v[k];
 }
 
+// Frames between flushes of tiny filter state (as KWeightingPair, dsp/k_weighting.h).
+constexpr int kFlushFrames = 256;
+
+// No NaN or ±inf among the samples: none has an exponent field of all ones (adding one to
+// that field then carries into the sign bit). Branch-free so it vectorises; std::all_of
+// stops early, so it cannot.
+bool allFinite(const float* x, size_t n) {
+  typedef uint32_t Bits4 __attribute__((vector_size(16)));
+  constexpr Bits4 kExponent = {0x7f800000u, 0x7f800000u, 0x7f800000u, 0x7f800000u};
+  constexpr Bits4 kOne = {0x00800000u, 0x00800000u, 0x00800000u, 0x00800000u};
+  Bits4 carry4{};
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    Bits4 bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    carry4 |= (bits & kExponent) + kOne;
+  }
+  uint32_t carry = carry4[0] | carry4[1] | carry4[2] | carry4[3];
+  for (; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    carry |= (bits & 0x7f800000u) + 0x00800000u;
+  }
+  return (carry & 0x80000000u) == 0;
+}
+
+// Biquad::process's arithmetic on each lane (lane coefficients may differ).
+template <class PB>
+inline Pair processPair(PB& f, Pair& s1, Pair& s2, Pair x) {
+  const Pair y = f.b0 * x + s1;
+  s1 = f.b1 * x - f.a1 * y + s2;
+  s2 = f.b2 * x - f.a2 * y;
+  return y;
+}
+
 }  // namespace
 
 QualityAnalyzer::QualityAnalyzer(int sampleRate, int channels)
@@ -49,22 +88,23 @@ QualityAnalyzer::QualityAnalyzer(int sampleRate, int channels)
       levelFrameLength_(std::max<int64_t>(1, sampleRate / 20)) {
   const double sr = sampleRate;
   const double high = std::min(kSplitHighHz, 0.45 * sr);
-  lowPass_.setCoefficients(
-      BiquadCoefficients::design(FilterType::LowPass, sr, kSplitLowHz, kButterworthQ, 0.0));
-  midHighPass_.setCoefficients(
-      BiquadCoefficients::design(FilterType::HighPass, sr, kSplitLowHz, kButterworthQ, 0.0));
-  midLowPass_.setCoefficients(
-      BiquadCoefficients::design(FilterType::LowPass, sr, high, kButterworthQ, 0.0));
-  highPass_.setCoefficients(
-      BiquadCoefficients::design(FilterType::HighPass, sr, high, kButterworthQ, 0.0));
+  const auto lanes = [&](SplitPair& f, FilterType t0, double hz0, FilterType t1, double hz1) {
+    const auto c0 = BiquadCoefficients::design(t0, sr, hz0, kButterworthQ, 0.0);
+    const auto c1 = BiquadCoefficients::design(t1, sr, hz1, kButterworthQ, 0.0);
+    f.b0 = Pair{c0.b0, c1.b0};
+    f.b1 = Pair{c0.b1, c1.b1};
+    f.b2 = Pair{c0.b2, c1.b2};
+    f.a1 = Pair{c0.a1, c1.a1};
+    f.a2 = Pair{c0.a2, c1.a2};
+  };
+  lanes(split250_, FilterType::LowPass, kSplitLowHz, FilterType::HighPass, kSplitLowHz);
+  lanes(splitHigh_, FilterType::LowPass, high, FilterType::HighPass, high);
 }
 
 void QualityAnalyzer::addFrames(const float* interleaved, int64_t frames) {
   if (frames <= 0) return;
   const size_t n = static_cast<size_t>(frames) * static_cast<size_t>(channels_);
-  const bool allFinite =
-      std::all_of(interleaved, interleaved + n, [](float x) { return std::isfinite(x); });
-  if (allFinite) {
+  if (allFinite(interleaved, n)) {
     addFinite(interleaved, frames);
     return;
   }
@@ -79,35 +119,103 @@ void QualityAnalyzer::addFrames(const float* interleaved, int64_t frames) {
 void QualityAnalyzer::addFinite(const float* in, int64_t frames) {
   meter_.addFrames(in, frames);
   frames_ += frames;
-  const double inv = 1.0 / channels_;
-  for (int64_t f = 0; f < frames; ++f, in += channels_) {
-    double sum = 0.0;
-    for (int c = 0; c < channels_; ++c) {
-      channelSum_[static_cast<size_t>(c)] += in[c];
-      sum += in[c];
+  // Runs that end where a 50 ms level frame or a flush interval ends: branch-free inner loops.
+  while (frames > 0) {
+    const int64_t n = std::min({frames, levelFrameLength_ - levelFill_,
+                                static_cast<int64_t>(kFlushFrames - flushPhase_)});
+    if (channels_ == 1) {
+      addRun<1>(in, n);
+    } else if (channels_ == 2) {
+      addRun<2>(in, n);
+    } else {
+      addRun<0>(in, n);
     }
-    const double mid = sum * inv;
-    if (channels_ >= 2) {
-      const double l = in[0], r = in[1];
-      energyL_ += l * l;
-      energyR_ += r * r;
-      const double m = 0.5 * (l + r), s = 0.5 * (l - r);
-      energyMid_ += m * m;
-      energySide_ += s * s;
-    }
-    levelAccum_ += mid * mid;
-    if (++levelFill_ == levelFrameLength_) {
+    in += n * channels_;
+    frames -= n;
+    levelFill_ += n;
+    if (levelFill_ == levelFrameLength_) {
       frameMeanSquare_.push_back(static_cast<float>(levelAccum_ / levelFrameLength_));
       levelAccum_ = 0.0;
       levelFill_ = 0;
     }
-    const double lo = lowPass_.process(mid);
-    const double band = midLowPass_.process(midHighPass_.process(mid));
-    const double hi = highPass_.process(mid);
-    energyLow_ += lo * lo;
-    energyBand_ += band * band;
-    energyHigh_ += hi * hi;
+    flushPhase_ += static_cast<int>(n);
+    if (flushPhase_ == kFlushFrames) {
+      flushPhase_ = 0;
+      for (SplitPair* f : {&split250_, &splitHigh_}) {
+        f->s1 = flushBelow(f->s1, 1e-30);
+        f->s2 = flushBelow(f->s2, 1e-30);
+      }
+    }
   }
+}
+
+// One run of frames; kChannels = 1 or 2, or 0 for any other count. Every accumulator is a
+// running sum in frame order, as a per-frame loop over doubles would make it.
+template <int kChannels>
+void QualityAnalyzer::addRun(const float* in, int64_t frames) {
+  const int channels = kChannels > 0 ? kChannels : channels_;
+  const double inv = 1.0 / channels;
+  Pair dc{channelSum_[0], kChannels == 2 ? channelSum_[1] : 0.0};
+  Pair energyLR{energyL_, energyR_}, energyMS{energyMid_, energySide_};
+  Pair energyLow{energyLow_, 0.0}, energyBandHigh{energyBand_, energyHigh_};
+  double level = levelAccum_;
+  const SplitPair lo = split250_, hi = splitHigh_;
+  Pair s1 = lo.s1, s2 = lo.s2, t1 = hi.s1, t2 = hi.s2;
+  for (int64_t f = 0; f < frames; ++f, in += channels) {
+    double mid, midSquare;
+    if constexpr (kChannels == 1) {
+      mid = in[0];
+      midSquare = mid * mid;
+      dc[0] += mid;
+    } else if constexpr (kChannels == 2) {
+      const Pair lr = loadFloatPair(in);
+      dc += lr;
+      energyLR += lr * lr;
+      // ((L+R)/2, (L−R)/2): R·(−1) and L + (−R) are exact, so this is L − R's rounding.
+      const Pair l2 = __builtin_shufflevector(lr, lr, 0, 0);
+      const Pair r2 = __builtin_shufflevector(lr, lr, 1, 1) * Pair{1.0, -1.0};
+      const Pair ms = 0.5 * (l2 + r2);
+      const Pair ms2 = ms * ms;
+      energyMS += ms2;
+      mid = ms[0];  // the mean of the two channels
+      midSquare = ms2[0];
+    } else {
+      double sum = 0.0;
+      for (int c = 0; c < channels; ++c) {
+        channelSum_[static_cast<size_t>(c)] += in[c];
+        sum += in[c];
+      }
+      mid = sum * inv;
+      midSquare = mid * mid;
+      const double l = in[0], r = in[1];
+      energyLR += Pair{l * l, r * r};
+      const double m = 0.5 * (l + r), s = 0.5 * (l - r);
+      energyMS += Pair{m * m, s * s};
+    }
+    level += midSquare;
+    const Pair a = processPair(lo, s1, s2, Pair{mid, mid});  // (< 250 Hz, > 250 Hz)
+    const Pair b = processPair(hi, t1, t2, Pair{a[1], mid});  // (250 Hz – split, > split)
+    energyLow += a * a;
+    energyBandHigh += b * b;
+  }
+  if constexpr (kChannels > 0) {
+    channelSum_[0] = dc[0];
+    if constexpr (kChannels == 2) channelSum_[1] = dc[1];
+  }
+  if (channels >= 2) {
+    energyL_ = energyLR[0];
+    energyR_ = energyLR[1];
+    energyMid_ = energyMS[0];
+    energySide_ = energyMS[1];
+  }
+  levelAccum_ = level;
+  energyLow_ = energyLow[0];
+  energyBand_ = energyBandHigh[0];
+  energyHigh_ = energyBandHigh[1];
+  split250_.s1 = s1;
+  split250_.s2 = s2;
+  splitHigh_.s1 = t1;
+  splitHigh_.s2 = t2;
 }
 
 QualityReport QualityAnalyzer::finish() const {

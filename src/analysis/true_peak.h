@@ -8,15 +8,17 @@
 // detector that enforces it. Accuracy is tested against EBU Tech 3341 cases 15–23
 // (tests/analysis/loudness_meter_test.cpp, tolerance +0.2/−0.4 dB as the standard allows).
 //
-// Cost: 36 multiply-adds per sample and channel where a new peak is possible; runs of samples
-// too quiet to beat the peak so far are skipped by an exact bound (see run()). A fraction of
-// libebur128's true-peak mode, which this replaces in LoudnessMeter. The tail is
-// flushed with zeros when read, so a peak in the last samples is not lost.
+// Cost: 36 multiply-adds per sample and channel (as 18 two-lane ones, dsp/pair.h) where a new
+// peak is possible; runs of samples too quiet to beat the peak so far are skipped by an exact
+// bound (see run()). A fraction of libebur128's true-peak mode, which this replaced. The tail
+// is flushed with zeros when read, so a peak in the last samples is not lost.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <vector>
+
+#include "dsp/pair.h"
 
 namespace vocalmix::analysis {
 
@@ -33,13 +35,21 @@ class TruePeakMeter {
   double samplePeak() const;  // linear, max over channels
 
  private:
-  void run(int channel, const double* x, int64_t n, double& peak) const;
+  static constexpr int kRun = 32;  // outputs per skip decision
+
+  // Interpolates the window x (kTaps − 1 history samples, then n more) and raises `peak`;
+  // runMax[r] is max |x| over x[r·kRun, (r + 1)·kRun).
+  void run(const double* x, const double* runMax, int64_t n, double& peak) const;
+  // Fills runMax for x[0, len) and returns the largest of them.
+  static double runMaxima(const double* x, int64_t len, double* runMax);
 
   int channels_;
-  std::array<std::array<double, kTaps>, kPhases - 1> coef_{};
+  // Phase p's taps as pairs (h[2k], h[2k+1]): lane 0 sums the even taps, lane 1 the odd ones.
+  std::array<std::array<Pair, kTaps / 2>, kPhases - 1> coef_{};
   double l1_ = 0.0;  // max over phases of Σ|h|: bounds an interpolated value by its taps
   std::vector<double> history_;  // per channel: the last kTaps − 1 samples
   std::vector<double> work_;     // history + one block of one channel
+  std::vector<double> runMax_;   // per kRun samples of work_
   std::vector<double> peak_;     // per channel, interpolated
   std::vector<double> samplePeak_;
 };

@@ -4,6 +4,10 @@
 // element-wise IEEE arithmetic, so the bits are the same as the scalar code's on every target.
 #pragma once
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace vocalmix {
 
 typedef double Pair __attribute__((vector_size(16)));
@@ -16,6 +20,19 @@ inline Pair loadPair(const double* p) {
 }
 inline void storePair(double* p, Pair v) { __builtin_memcpy(p, &v, sizeof v); }
 inline Pair splat(double v) { return Pair{v, v}; }
+
+// Two adjacent floats widened to a Pair. float → double is exact, so both forms give the same
+// bits; natively it is one cvtps2pd (GCC does not find it from the portable form).
+inline Pair loadFloatPair(const float* p) {
+#if defined(__SSE2__)
+  return (Pair)_mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+#else
+  typedef float Float2 __attribute__((vector_size(8)));
+  Float2 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return __builtin_convertvector(v, Pair);
+#endif
+}
 
 // Per lane: |v| < threshold ? 0 : v (NaN is kept, as in the scalar form).
 inline Pair flushBelow(Pair v, double threshold) {

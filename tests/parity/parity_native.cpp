@@ -32,6 +32,7 @@
 #include "engine/preset.h"
 #include "io/audio_file.h"
 #include "render/offline_mix.h"
+#include "support/memory_source.h"
 
 using namespace vocalmix;
 
@@ -60,27 +61,7 @@ void writeFloats(const std::string& path, const std::vector<float>& v) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-// Interleaved frames in memory as a FrameSource (what the WASM analyseInput binding reads).
-class MemorySource : public render::FrameSource {
- public:
-  MemorySource(const std::vector<float>& data, int channels, int rate)
-      : data_(data), channels_(channels), rate_(rate) {}
-  int sampleRate() const override { return rate_; }
-  int channels() const override { return channels_; }
-  int64_t frames() const override { return static_cast<int64_t>(data_.size()) / channels_; }
-  void rewind() override { pos_ = 0; }
-  int64_t read(float* out, int64_t frames) override {
-    const int64_t n = std::min(frames, this->frames() - pos_);
-    for (int64_t i = 0; i < n * channels_; ++i) out[i] = data_[static_cast<size_t>(pos_ * channels_ + i)];
-    pos_ += n;
-    return n;
-  }
-
- private:
-  const std::vector<float>& data_;
-  int channels_, rate_;
-  int64_t pos_ = 0;
-};
+using testing::MemorySource;
 
 void applyEvent(Chain& chain, const Event& e) {
   if (e.kind == "preset") {

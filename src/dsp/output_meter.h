@@ -1,7 +1,7 @@
 // OutputMeter — the preview's live meters on the stereo output: short-term loudness (BS.1770
 // K-weighting, 3 s window, in 100 ms steps) and true peak (4× oversampled, two half-band
-// stages), held until read. The delivered file is measured by libebur128 instead; this is the
-// cheap, allocation-free version for the audio thread. Cost ~30 ns per stereo frame.
+// stages), held until read. The delivered file is measured by analysis::LoudnessMeter instead;
+// this is the cheap, allocation-free version for the audio thread. Cost ~30 ns per stereo frame.
 #pragma once
 
 #include <array>

@@ -306,7 +306,8 @@ function renderCase(name, file, preset, beatFile = null) {
   check('render', `${name} ${preset}`, 'normalisation dB', rep.normalisation_db, r.normalisationDb);
   check('render', `${name} ${preset}`, 'normalisation tries', rep.normalisation_tries, r.normalisationTries);
   check('render', `${name} ${preset}`, 'latency frames', rep.latency_compensated_frames, r.latencyFrames);
-  // Raw loudness readings (libebur128, libm inside): reported, exact agreement expected.
+  // Raw loudness readings (analysis/integrated_loudness, dmath only): exact agreement expected;
+  // a difference is reported here and would show in the bytes compared above.
   for (const [what, a, b] of [['input LUFS', rep.input_vocal_lufs, r.inputLufs],
     ['pre-normalisation LUFS', rep.pre_normalisation_lufs, r.preNormalisationLufs],
     ['delivered LUFS', rep.delivered_lufs_before_dither, r.deliveredLufs]]) {

@@ -1,8 +1,8 @@
 // The delivery path on real recorded voice (alsa-utils speech + pink noise + hum + a 4 dB
-// stereo imbalance). References: QUALITY.md's table — loudness ±0.5 LU of target (measured by
-// libebur128, BS.1770), true peak <= ceiling (BS.1770 4× oversampling), noise-to-voice at
-// least 6 dB better than the input's, balance within 1 dB, mid/side >= 10 dB, |DC| < 1e-4,
-// byte-identical reruns, sample rate kept.
+// stereo imbalance). References: QUALITY.md's table — loudness ±0.5 LU of target (the report's
+// BS.1770 meter, cross-checked against libebur128 in the analysis tests), true peak <= ceiling
+// (BS.1770 4× oversampling), noise-to-voice at least 6 dB better than the input's, balance
+// within 1 dB, mid/side >= 10 dB, |DC| < 1e-4, byte-identical reruns, sample rate kept.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>

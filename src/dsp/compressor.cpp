@@ -10,10 +10,58 @@
 #include <cmath>
 
 #include "dsp/dmath.h"
+#include "dsp/pair.h"
 
 namespace vocalmix {
 namespace {
 constexpr double kRampSeconds = 0.05;
+constexpr double kDbToLn = dmath::kLn10 / 20.0;  // dbToGainInline(db) = expInline(db · kDbToLn)
+
+// Gain computer: staticCurveDb written as a reduction without branches (noisy levels make
+// branches unpredictable), with k = clamp(over + W/2, 0, W):
+//   reduction = (1 − 1/R)/(2W)·k² + (1 − 1/R)·max(0, over − W/2).
+// Below the knee the reduction is exactly 0, so the log is skipped there.
+inline double reduction(double level, double kneeStartLin, double thr, double halfKnee,
+                        double kneeScale, double slope) {
+  if (!(level > kneeStartLin)) return 0.0;
+  const double over = dmath::gainToDbInline(level) - thr;
+  const double k = std::min(std::max(over + halfKnee, 0.0), 2.0 * halfKnee);
+  return kneeScale * k * k + slope * std::max(over - halfKnee, 0.0);
+}
+
+// dmath::expInline on two lanes: the same range reduction, polynomial, table and scaling, as
+// element-wise IEEE operations, so each lane has exactly expInline's bits. Outside the fast
+// domain (|x| > 700, NaN) both lanes take the scalar function. The integer part is found
+// without int conversions (which SSE2 and wasm lack for 64-bit lanes): adding 1.5·2^52 rounds
+// v to an integer in the low mantissa bits (|v| < 2^51), a step down where that rounded up
+// gives floor(v) = k exactly, and the bits of k + 1.5·2^52 minus those of 1.5·2^52 are k as an
+// integer.
+typedef unsigned long long PairBits __attribute__((vector_size(16)));
+
+inline Pair expPair(Pair x) {
+  namespace d = dmath::detail;
+  const PairMask inRange = (x >= splat(-700.0)) & (x <= splat(700.0));
+  if (!(inRange[0] && inRange[1])) return Pair{dmath::expInline(x[0]), dmath::expInline(x[1])};
+  constexpr double kMagic = 6755399441055744.0;  // 1.5·2^52
+  const Pair v = x * splat(32.0 * d::kInvLn2) + splat(0.5);
+  const Pair nearest = (v + splat(kMagic)) - splat(kMagic);
+  const Pair k = nearest - (Pair)((PairMask)(nearest > v) & (PairMask)splat(1.0));
+  const PairBits ki = (PairBits)(k + splat(kMagic)) - (PairBits)splat(kMagic);  // two's complement
+  const Pair r = (x - k * splat(d::kLn2Hi / 32.0)) - k * splat(d::kLn2Lo / 32.0);
+  Pair p = splat(1.0 / 5040.0);
+  p = p * r + splat(1.0 / 720.0);
+  p = p * r + splat(1.0 / 120.0);
+  p = p * r + splat(1.0 / 24.0);
+  p = p * r + splat(1.0 / 6.0);
+  p = p * r + splat(0.5);
+  p = p * r + splat(1.0);
+  p = p * r + splat(1.0);
+  // 2^(ki >> 5) with ki >= -32 322 here: ((ki >> 5) + 1023) = (ki + 1023·32) >> 5, unsigned.
+  const Pair scale = (Pair)(((ki + 1023 * 32) >> 5) << 52);
+  const Pair table{d::kExp2Table[ki[0] & 31], d::kExp2Table[ki[1] & 31]};
+  return table * p * scale;
+}
+
 }  // namespace
 
 double Compressor::staticCurveDb(double inDb, double thr, double ratio, double knee) {
@@ -103,45 +151,67 @@ void Compressor::process(double* x, int n) {
   for (int done = 0; done < n; done += kChunk) processChunk(x + done, std::min(kChunk, n - done));
 }
 
-// Two passes over a short chunk: the levels first (independent logs, which the CPU overlaps),
-// then the detector recurrence and the gains. Per-sample arithmetic is the same either way.
+// Three passes over a short chunk: the gain-computer reductions (independent logs, which the
+// CPU overlaps), the detector recurrence, then the gains two at a time (expPair). Per-sample
+// arithmetic is the same as one pass of dmath::gainToDbInline / dbToGainInline would do.
 void Compressor::processChunk(double* x, int n) {
   double* xL = scratch_;
-  for (int i = 0; i < n; ++i) {
-    if (threshold_.isSmoothing() || ratio_.isSmoothing() || knee_.isSmoothing()) {
-      updateCurve(threshold_.next(), ratio_.next(), knee_.next());
+  if (threshold_.isSmoothing() || ratio_.isSmoothing() || knee_.isSmoothing()) {
+    for (int i = 0; i < n; ++i) {
+      if (threshold_.isSmoothing() || ratio_.isSmoothing() || knee_.isSmoothing()) {
+        updateCurve(threshold_.next(), ratio_.next(), knee_.next());
+      }
+      xL[i] = reduction(std::fabs(x[i]), kneeStartLin_, threshold_.current(),
+                        0.5 * knee_.current(), kneeScale_, slope_);
     }
-    // Gain computer: staticCurveDb written as a reduction without branches (noisy levels make
-    // branches unpredictable), with k = clamp(over + W/2, 0, W):
-    //   reduction = (1 − 1/R)/(2W)·k² + (1 − 1/R)·max(0, over − W/2).
-    // Below the knee the reduction is exactly 0, so the log is skipped there.
-    const double level = std::fabs(x[i]);
-    double r = 0.0;
-    if (level > kneeStartLin_) {
-      const double over = dmath::gainToDbInline(level) - threshold_.current();
-      const double halfKnee = 0.5 * knee_.current();
-      const double k = std::min(std::max(over + halfKnee, 0.0), 2.0 * halfKnee);
-      r = kneeScale_ * k * k + slope_ * std::max(over - halfKnee, 0.0);
+  } else {
+    // The curve is at rest for the whole chunk (settings change only between calls).
+    const double kneeStart = kneeStartLin_, thr = threshold_.current();
+    const double halfKnee = 0.5 * knee_.current(), kneeScale = kneeScale_, slope = slope_;
+    for (int i = 0; i < n; ++i) {
+      xL[i] = reduction(std::fabs(x[i]), kneeStart, thr, halfKnee, kneeScale, slope);
     }
-    xL[i] = r;
   }
+
+  // Smooth branching peak detector (attack when the reduction grows); xL becomes the gain in dB.
   const double aA = attackCoef_, aR = releaseCoef_;
-  double yL = reductionDb_, lastGainDb = lastGainDb_, lastGain = lastGain_;
-  for (int i = 0; i < n; ++i) {
-    // Smooth branching peak detector (attack when the reduction grows).
+  const double lastGainDb = lastGainDb_;
+  double yL = reductionDb_;
+  bool changed = false;
+  const auto detect = [&](int i, double makeup) {
     const double a = xL[i] > yL ? aA : aR;
     yL = a * yL + (1.0 - a) * xL[i];
-    if (yL < 1e-12) yL = 0.0;  // −240 dB of gain change: settle exactly, skip the exp below
-    const double gainDb = makeup_.next() - yL;
-    if (gainDb != lastGainDb) {
-      lastGainDb = gainDb;
-      lastGain = dmath::dbToGainInline(gainDb);
-    }
-    x[i] *= lastGain;
+    if (yL < 1e-12) yL = 0.0;  // −240 dB of gain change: settle exactly (the gain stops moving)
+    const double gainDb = makeup - yL;
+    changed = changed || gainDb != lastGainDb;
+    xL[i] = gainDb;
+  };
+  if (makeup_.isSmoothing()) {
+    for (int i = 0; i < n; ++i) detect(i, makeup_.next());
+  } else {
+    const double makeup = makeup_.current();
+    for (int i = 0; i < n; ++i) detect(i, makeup);
   }
   reductionDb_ = yL;
-  lastGainDb_ = lastGainDb;
-  lastGain_ = lastGain;
+  if (n == 0) return;
+
+  if (!changed) {  // at rest: every gain is the last one
+    const double g = lastGain_;
+    for (int i = 0; i < n; ++i) x[i] *= g;
+    return;
+  }
+  lastGainDb_ = xL[n - 1];
+  int i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const Pair g = expPair(loadPair(xL + i) * splat(kDbToLn));
+    storePair(x + i, loadPair(x + i) * g);
+    storePair(xL + i, g);
+  }
+  if (i < n) {
+    xL[i] = dmath::dbToGainInline(xL[i]);
+    x[i] *= xL[i];
+  }
+  lastGain_ = xL[n - 1];
 }
 
 }  // namespace vocalmix

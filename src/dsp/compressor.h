@@ -54,7 +54,7 @@ class Compressor {
   // which it is idle (knee start), 1 − 1/R, and (1 − 1/R)/(2W).
   double kneeStartLin_ = 0.0, slope_ = 0.0, kneeScale_ = 0.0;
   double reductionDb_ = 0.0;  // detector state y_L, >= 0
-  double lastGainDb_ = 0.0, lastGain_ = 1.0;
+  double lastGainDb_ = 0.0, lastGain_ = 1.0;  // the last gain and its dB value
   double scratch_[kChunk] = {};  // per-chunk gain-computer output
 };
 

@@ -32,6 +32,38 @@ ReverbType reverbFromIndex(double v) {
   return kTypes[std::clamp(static_cast<int>(v), 0, 2)];
 }
 
+// Runs M settled biquads in series over y[0..n) with their coefficients and state in locals
+// (SmoothedBiquad::settledFilter copies), then stores the state back. Same arithmetic, in the
+// same order, as calling each band's process() sample by sample.
+template <int M>
+void runSettledSeries(Biquad* const* filters, double* y, int n) {
+  Biquad f[M];
+  for (int k = 0; k < M; ++k) f[k] = *filters[k];
+  for (int i = 0; i < n; ++i) {
+    double v = y[i];
+    for (int k = 0; k < M; ++k) v = f[k].process(v);
+    y[i] = v;
+  }
+  for (int k = 0; k < M; ++k) *filters[k] = f[k];
+}
+
+void runSettledSeries(Biquad* const* filters, int count, double* y, int n) {
+  switch (count) {
+    case 1: runSettledSeries<1>(filters, y, n); break;
+    case 2: runSettledSeries<2>(filters, y, n); break;
+    case 3: runSettledSeries<3>(filters, y, n); break;
+    case 4: runSettledSeries<4>(filters, y, n); break;
+    case 5: runSettledSeries<5>(filters, y, n); break;
+    default: break;
+  }
+}
+
+// Rounds a chain output sample to float (as the offline render stores it); below -400 dB it
+// becomes digital silence.
+double roundOutput(double v) {
+  return std::fabs(v) < 1e-20 ? 0.0 : static_cast<double>(static_cast<float>(v));
+}
+
 }  // namespace
 
 void Chain::StageMix::apply(const double* dry, double* wet, int n) {
@@ -272,31 +304,70 @@ void Chain::processChunk(const float* inL, const float* inR, const float* beatL,
   double* x = mono_.data();
   double inPeak = 0.0;
 
+  // Fast paths below are taken only when settled state makes the per-sample path compute
+  // exactly the same values (parameters change only between process() calls), so output stays
+  // bit-identical for any host block size.
+
   // 1. Input: the dry vocal is the mid of the input, so it sits dead centre whatever the
   //    recording's balance; non-finite samples become silence; gain staging.
-  for (int i = 0; i < n; ++i) {
-    double s = 0.5 * (static_cast<double>(inL[i]) + static_cast<double>(inR[i]));
-    if (!(std::fabs(s) <= 1e6)) s = 0.0;
-    x[i] = s * inputGain_.next();
-    inPeak = std::max(inPeak, std::fabs(x[i]));
+  const auto mid = [&](int i) {
+    const double s = 0.5 * (static_cast<double>(inL[i]) + static_cast<double>(inR[i]));
+    return std::fabs(s) <= 1e6 ? s : 0.0;
+  };
+  if (inputGain_.isSmoothing()) {
+    for (int i = 0; i < n; ++i) x[i] = mid(i) * inputGain_.next();
+  } else {
+    const double gain = inputGain_.current();
+    for (int i = 0; i < n; ++i) x[i] = mid(i) * gain;
   }
+  for (int i = 0; i < n; ++i) inPeak = std::max(inPeak, std::fabs(x[i]));
   dc_.process(x, n);
 
   // 2. High-pass (12 dB/oct, or two sections for 24) and the optional low-pass.
   //    Filters whose output is not used (stage settled off, second section at 12 dB/oct) or
-  //    that are identities (EQ bands at 0 dB) are skipped sample by sample.
+  //    that are identities (EQ bands at 0 dB) are skipped sample by sample. The first sample
+  //    of a chunk always takes the per-sample path (it enters or leaves the idle states);
+  //    once the filters in use are settled, the rest runs them as plain biquads.
   runStage(hpfMix_, n, [&](double* y) {
     const bool hpfOff = hpfMix_.settledOff();
-    for (int i = 0; i < n; ++i) {
+    const auto one = [&](int i) {
       const double a = hpf1_.processUnlessIdle(y[i], hpfOff);
       const double s = slopeMix_.next();
       const double b = hpf2_.processUnlessIdle(a, hpfOff || (s == 0.0 && !slopeMix_.isSmoothing()));
       y[i] = s == 1.0 ? b : s == 0.0 ? a : a + s * (b - a);
+    };
+    if (n == 0) return;
+    one(0);
+    int i = 1;
+    if (!slopeMix_.isSmoothing()) {
+      const double s = slopeMix_.current();
+      if (hpfOff) {
+        i = n;  // both sections idle, the slope at rest: nothing changes (and y is discarded)
+      } else if (hpf1_.isSettled() && s == 0.0) {
+        Biquad* const f[] = {&hpf1_.settledFilter()};
+        runSettledSeries(f, 1, y + 1, n - 1);
+        i = n;
+      } else if (hpf1_.isSettled() && hpf2_.isSettled() && s == 1.0) {
+        Biquad* const f[] = {&hpf1_.settledFilter(), &hpf2_.settledFilter()};
+        runSettledSeries(f, 2, y + 1, n - 1);
+        i = n;
+      }
     }
+    for (; i < n; ++i) one(i);
   });
   runStage(lpfMix_, n, [&](double* y) {
     const bool lpfOff = lpfMix_.settledOff();
-    for (int i = 0; i < n; ++i) y[i] = lpf_.processUnlessIdle(y[i], lpfOff);
+    if (n == 0) return;
+    y[0] = lpf_.processUnlessIdle(y[0], lpfOff);
+    int i = 1;
+    if (lpfOff) {
+      i = n;
+    } else if (lpf_.isSettled()) {
+      Biquad* const f[] = {&lpf_.settledFilter()};
+      runSettledSeries(f, 1, y + 1, n - 1);
+      i = n;
+    }
+    for (; i < n; ++i) y[i] = lpf_.processUnlessIdle(y[i], lpfOff);
   });
 
   // 3. Denoiser (its bypass is a glide of the reduction to 0 dB) and expander.
@@ -306,14 +377,29 @@ void Chain::processChunk(const float* inL, const float* inR, const float* beatL,
   // 4. De-esser.
   runStage(deEsserMix_, n, [&](double* y) { deEsser_.process(y, n); });
 
-  // 5. Parametric EQ.
+  // 5. Parametric EQ. A band's neutrality cannot change within a chunk (it is idle, so its
+  //    gain does not glide); neutral bands are skipped for the chunk after the first sample.
   runStage(eqMix_, n, [&](double* y) {
-    for (int i = 0; i < n; ++i) {
+    SmoothedBiquad* const bands[] = {&eqLow_, &eqMud_, &eqMid_, &eqPresence_, &eqAir_};
+    const auto one = [&](int i) {
       double v = y[i];
-      for (SmoothedBiquad* band : {&eqLow_, &eqMud_, &eqMid_, &eqPresence_, &eqAir_}) {
-        v = band->processUnlessIdle(v, band->isNeutral());
-      }
+      for (SmoothedBiquad* band : bands) v = band->processUnlessIdle(v, band->isNeutral());
       y[i] = v;
+    };
+    if (n == 0) return;
+    one(0);
+    Biquad* active[5];
+    int count = 0;
+    bool settled = true;
+    for (SmoothedBiquad* band : bands) {
+      if (band->isNeutral()) continue;
+      settled = settled && band->isSettled();
+      if (settled) active[count++] = &band->settledFilter();
+    }
+    if (settled) {
+      runSettledSeries(active, count, y + 1, n - 1);
+    } else {
+      for (int i = 1; i < n; ++i) one(i);
     }
   });
 
@@ -325,38 +411,65 @@ void Chain::processChunk(const float* inL, const float* inR, const float* beatL,
   saturation_.process(x, n);
   dcPost_.process(x, n);
 
-  // 8. Sends: the wet is stereo, the dry stays centred.
-  for (int i = 0; i < n; ++i) send_[i] = x[i] * delaySend_.next();
-  delay_.process(send_.data(), wetL_.data(), wetR_.data(), n);
-  for (int i = 0; i < n; ++i) {
-    outL_[i] = x[i] + wetL_[i];
-    outR_[i] = x[i] + wetR_[i];
+  // 8. Sends: the wet is stereo, the dry stays centred. The delay's wet lands in outL_/outR_,
+  //    the reverb's in wetL_/wetR_; the sum is (dry + delay) + reverb.
+  double* delayIn = send_.data();
+  double* reverbIn = sendReverb_.data();
+  if (!delaySend_.isSmoothing() && !reverbSend_.isSmoothing()) {
+    const double gd = delaySend_.current(), gr = reverbSend_.current();
+    for (int i = 0; i < n; ++i) {
+      delayIn[i] = x[i] * gd;
+      reverbIn[i] = x[i] * gr;
+    }
+  } else {
+    for (int i = 0; i < n; ++i) {
+      delayIn[i] = x[i] * delaySend_.next();
+      reverbIn[i] = x[i] * reverbSend_.next();
+    }
   }
-  for (int i = 0; i < n; ++i) send_[i] = x[i] * reverbSend_.next();
-  reverb_.process(send_.data(), wetL_.data(), wetR_.data(), n);
-  for (int i = 0; i < n; ++i) {
-    outL_[i] += wetL_[i];
-    outR_[i] += wetR_[i];
-  }
-
-  if (beatL != nullptr) mixBeat(beatL, beatR, n);
+  delay_.process(delayIn, outL_.data(), outR_.data(), n);
+  reverb_.process(reverbIn, wetL_.data(), wetR_.data(), n);
 
   // 10. Output: loudness-normalisation gain, then the true-peak limiter. The chain's result is
   //     rounded to float first, exactly as the offline render stores it before its own output
   //     stage, so preview and delivery see the same numbers. Anything below -400 dB becomes
   //     digital silence: filters ringing down near 1e-28 must not keep a tail (or, after
   //     dither, noise) going forever.
-  for (int i = 0; i < n; ++i) {
-    outL_[i] = std::fabs(outL_[i]) < 1e-20 ? 0.0 : static_cast<double>(static_cast<float>(outL_[i]));
-    outR_[i] = std::fabs(outR_[i]) < 1e-20 ? 0.0 : static_cast<double>(static_cast<float>(outR_[i]));
-  }
-  if (withOutputStage_) output_.process(outL_.data(), outR_.data(), n);
-
   double outPeak = 0.0;
-  for (int i = 0; i < n; ++i) {
-    outL[i] = static_cast<float>(outL_[i]);
-    outR[i] = static_cast<float>(outR_[i]);
-    outPeak = std::max({outPeak, std::fabs(outL_[i]), std::fabs(outR_[i])});
+  if (beatL != nullptr) {
+    for (int i = 0; i < n; ++i) {
+      outL_[i] = (x[i] + outL_[i]) + wetL_[i];
+      outR_[i] = (x[i] + outR_[i]) + wetR_[i];
+    }
+    mixBeat(beatL, beatR, n);
+    for (int i = 0; i < n; ++i) {
+      outL_[i] = roundOutput(outL_[i]);
+      outR_[i] = roundOutput(outR_[i]);
+    }
+  } else if (withOutputStage_) {
+    for (int i = 0; i < n; ++i) {
+      outL_[i] = roundOutput((x[i] + outL_[i]) + wetL_[i]);
+      outR_[i] = roundOutput((x[i] + outR_[i]) + wetR_[i]);
+    }
+  } else {
+    // No output stage: the rounded values are already floats, so write them out here.
+    for (int i = 0; i < n; ++i) {
+      const double l = roundOutput((x[i] + outL_[i]) + wetL_[i]);
+      const double r = roundOutput((x[i] + outR_[i]) + wetR_[i]);
+      outL_[i] = l;
+      outR_[i] = r;
+      outL[i] = static_cast<float>(l);
+      outR[i] = static_cast<float>(r);
+      outPeak = std::max({outPeak, std::fabs(l), std::fabs(r)});
+    }
+  }
+  if (beatL != nullptr || withOutputStage_) {
+    if (withOutputStage_) output_.process(outL_.data(), outR_.data(), n);
+    for (int i = 0; i < n; ++i) {
+      outL[i] = static_cast<float>(outL_[i]);
+      outR[i] = static_cast<float>(outR_[i]);
+      outPeak = std::max({outPeak, std::fabs(outL_[i]), std::fabs(outR_[i])});
+    }
   }
 
   meters_.inputPeakDb = std::max(meters_.inputPeakDb, dmath::gainToDb(inPeak));

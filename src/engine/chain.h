@@ -95,13 +95,24 @@ class Chain {
     Smoothed w;
     void apply(const double* dry, double* wet, int n);
     bool settledOff() const { return w.current() == 0.0 && !w.isSmoothing(); }
+    bool settledOn() const { return w.current() == 1.0 && !w.isSmoothing(); }
   };
   // Runs one bypassable stage in place on the vocal (mono_): keeps its input in dry_, lets
-  // `stage(x)` process x, then crossfades by the stage's mix.
+  // `stage(x)` process x, then crossfades by the stage's mix. Settled fully on, the crossfade
+  // is the stage's output; settled off, the stage runs (keeping its state going) on a copy
+  // that is discarded.
   template <typename Stage>
   void runStage(StageMix& mix, int n, Stage&& stage) {
     double* x = mono_.data();
+    if (mix.settledOn()) {
+      stage(x);
+      return;
+    }
     std::copy(x, x + n, dry_.data());
+    if (mix.settledOff()) {
+      stage(dry_.data());
+      return;
+    }
     stage(x);
     mix.apply(dry_.data(), x, n);
   }
@@ -138,7 +149,8 @@ class Chain {
   OutputMeter outputMeter_;
   bool metering_ = false;
 
-  std::array<double, kChunk> mono_{}, dry_{}, send_{}, wetL_{}, wetR_{}, outL_{}, outR_{}, duck_{};
+  std::array<double, kChunk> mono_{}, dry_{}, send_{}, sendReverb_{}, wetL_{}, wetR_{}, outL_{},
+      outR_{}, duck_{};
   ChainMeters meters_;
 };
 

@@ -105,6 +105,74 @@ TEST_CASE("every preset: bit-identical output for block sizes 1, 128, 480, 4096"
   }
 }
 
+// The chain's fast paths (settled filters run as plain biquads, stages settled on/off, hoisted
+// send and input gains, the fused output loop) are taken per 256-frame chunk from the second
+// frame on; a host block of 1 frame always takes the per-sample path. So every block size must
+// give block size 1's bits through glides, bypass toggles, EQ bands gliding to and from 0 dB,
+// the high-pass slope crossfade, with and without the output stage and a beat.
+TEST_CASE("fast paths: bit-identical to the per-sample path through glides and toggles", "[chain]") {
+  struct Event { int frame; ParamId id; double value; };
+  const std::vector<Event> script = {
+      {1000, ParamId::EqOn, 0},           {20000, ParamId::EqOn, 1},
+      {30001, ParamId::EqPresenceGain, 0}, {45000, ParamId::EqPresenceGain, 6},
+      {50000, ParamId::EqLowGain, 3},     {52003, ParamId::EqMudFreq, 500},
+      {60000, ParamId::HpfSlope, 0},      {70000, ParamId::HpfSlope, 1},
+      {80000, ParamId::HpfOn, 0},         {81000, ParamId::HpfSlope, 0},
+      {95000, ParamId::HpfOn, 1},         {97000, ParamId::HpfFreq, 200},
+      {110000, ParamId::LpfOn, 1},        {120000, ParamId::LpfFreq, 5000},
+      {140000, ParamId::LpfOn, 0},        {150000, ParamId::InputTrim, 6},
+      {160000, ParamId::DelaySend, -6},   {170000, ParamId::ReverbOn, 0},
+      {180000, ParamId::CompOn, 0},       {200000, ParamId::CompOn, 1},
+      {210000, ParamId::LevelerThresh, -40}, {220000, ParamId::SatOn, 1}};
+  const Stereo in = split(vocal());
+  const size_t total = in.l.size();
+  std::vector<float> beatL(total), beatR(total);
+  for (size_t i = 0; i < total; ++i) {
+    beatL[i] = 0.2f * in.r[(i * 7) % total];
+    beatR[i] = 0.2f * in.l[(i * 13) % total];
+  }
+  for (const int mode : {0, 1, 2}) {  // output stage on; off (as the render runs it); beat
+    INFO("mode " << mode);
+    const auto runScript = [&](int block) {
+      Chain chain;
+      chain.prepare(48000.0, bundledPreset("modern_clean").params, mode != 1);
+      chain.setInputGainDb(6.0);
+      chain.setNoiseProfile(noiseProfile());
+      chain.setBeatGainDb(-6.0);
+      Stereo out;
+      out.l.resize(total);
+      out.r.resize(total);
+      size_t next = 0;
+      for (size_t pos = 0; pos < total;) {
+        while (next < script.size() && static_cast<size_t>(script[next].frame) == pos) {
+          chain.setParam(script[next].id, script[next].value);
+          ++next;
+        }
+        size_t n = std::min<size_t>(block, total - pos);
+        if (next < script.size()) n = std::min<size_t>(n, script[next].frame - pos);
+        if (mode == 2) {
+          chain.process(&in.l[pos], &in.r[pos], &beatL[pos], &beatR[pos], &out.l[pos], &out.r[pos],
+                        static_cast<int>(n));
+        } else {
+          chain.process(&in.l[pos], &in.r[pos], &out.l[pos], &out.r[pos], static_cast<int>(n));
+        }
+        pos += n;
+      }
+      return out;
+    };
+    const Stereo ref = runScript(1);
+    for (const int block : {37, 256, 4096}) {
+      INFO("block size " << block);
+      const Stereo out = runScript(block);
+      size_t differing = 0;
+      for (size_t i = 0; i < total; ++i) {
+        differing += (out.l[i] != ref.l[i]) + (out.r[i] != ref.r[i]);
+      }
+      CHECK(differing == 0);
+    }
+  }
+}
+
 TEST_CASE("every preset: finite, DC-free output with a centred, audible mix", "[chain]") {
   const Stereo in = split(vocal());
   for (const auto& preset : bundledPresets()) {

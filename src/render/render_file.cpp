@@ -70,8 +70,8 @@ class TempFileFrameStore : public FrameStore {
   int64_t written_ = 0, read_ = 0;  // frames since clear(), since rewind()
 };
 
-// Writes the delivery: float formats as they are, integer formats through TPDF dither with a
-// fixed seed, so the bytes depend only on the samples.
+// Writes the delivery: float formats as they are, integer formats through TPDF dither with
+// fixed seeds, so the bytes depend only on the samples.
 class FileSink : public FrameSink {
  public:
   FileSink(const RenderRequest& req, int sampleRate)
@@ -85,8 +85,8 @@ class FileSink : public FrameSink {
       const int bits = io::bitDepth(req_.format);
       const double scale = 1.0 / static_cast<double>(int64_t{1} << (bits - 1));
       for (int i = 0; i < n; ++i) {
-        buffer_[2 * i] = static_cast<float>(dither_.quantise(left[i], bits) * scale);
-        buffer_[2 * i + 1] = static_cast<float>(dither_.quantise(right[i], bits) * scale);
+        buffer_[2 * i] = static_cast<float>(ditherLeft_.quantise(left[i], bits) * scale);
+        buffer_[2 * i + 1] = static_cast<float>(ditherRight_.quantise(right[i], bits) * scale);
       }
     } else {
       for (int i = 0; i < n; ++i) {
@@ -104,7 +104,9 @@ class FileSink : public FrameSink {
  private:
   const RenderRequest& req_;
   std::unique_ptr<io::AudioWriter> writer_;
-  TpdfDither dither_;
+  // One generator per channel (fixed seeds): independent dither in left and right, and the two
+  // xorshift chains run side by side instead of one after the other.
+  TpdfDither ditherLeft_{0x9E3779B97F4A7C15ULL}, ditherRight_{0xD1B54A32D192ED03ULL};
   analysis::QualityAnalyzer analyzer_;
   std::vector<float> buffer_;
 };

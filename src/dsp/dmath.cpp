@@ -130,20 +130,7 @@ double log(double x) {
     bits = bitCast<uint64_t>(x * 18014398509481984.0);
     e = static_cast<int>((bits >> 52) & 0x7ff) - 54;
   }
-  e -= 1023;
-  double m = bitCast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
-  if (m > 1.4142135623730951) {
-    m *= 0.5;
-    ++e;
-  }
-  // log(m) = 2·atanh(s), s = (m−1)/(m+1), |s| <= 0.1716: odd series to s^21.
-  const double s = (m - 1.0) / (m + 1.0);
-  const double s2 = s * s;
-  double p = 1.0 / 21.0;
-  for (int k = 19; k >= 3; k -= 2) p = p * s2 + 1.0 / k;
-  const double logm = 2.0 * (s + s * s2 * p);
-  const double de = static_cast<double>(e);
-  return de * kLn2Hi + (logm + de * kLn2Lo);
+  return detail::logOf(detail::mantissa(bits), e - 1023);
 }
 
 double log10(double x) { return log(x) * (1.0 / kLn10); }

@@ -106,12 +106,10 @@ inline double expInline(double x) {
   return detail::kExp2Table[ki & 31] * p * scale;
 }
 
-inline double logInline(double x) {
-  const unsigned long long bits = detail::toBits(x);
-  const int biased = static_cast<int>(bits >> 52);  // the sign bit makes negatives >= 2048
-  if (biased < 1 || biased > 2046) return log(x);   // 0, subnormal, negative, Inf, NaN
-  int e = biased - 1023;
-  double m = detail::fromBits((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+namespace detail {
+// log(2^e · m) for m in [1, 2): the shared core of log() and logInline(). m is folded into
+// [√½, √2) and log(m) = 2·atanh(s), s = (m−1)/(m+1), |s| <= 0.1716: odd series to s^21.
+inline double logOf(double m, int e) {
   if (m > 1.4142135623730951) {
     m *= 0.5;
     ++e;
@@ -130,7 +128,19 @@ inline double logInline(double x) {
   p = p * s2 + 1.0 / 3.0;
   const double logm = 2.0 * (s + s * s2 * p);
   const double de = static_cast<double>(e);
-  return de * detail::kLn2Hi + (logm + de * detail::kLn2Lo);
+  return de * kLn2Hi + (logm + de * kLn2Lo);
+}
+// The mantissa of a double's bits as a value in [1, 2).
+inline double mantissa(unsigned long long bits) {
+  return fromBits((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+}
+}  // namespace detail
+
+inline double logInline(double x) {
+  const unsigned long long bits = detail::toBits(x);
+  const int biased = static_cast<int>(bits >> 52);  // the sign bit makes negatives >= 2048
+  if (biased < 1 || biased > 2046) return log(x);   // 0, subnormal, negative, Inf, NaN
+  return detail::logOf(detail::mantissa(bits), biased - 1023);
 }
 
 // Bit-identical to dbToGain / gainToDb / powerToDb.

@@ -34,6 +34,18 @@ void directDft(const std::vector<double>& x, std::vector<long double>& re, std::
   }
 }
 
+// n samples of the distribution g and their L2 norm.
+std::vector<double> gaussian(int n, std::mt19937& rng, std::normal_distribution<double>& g, double& norm) {
+  std::vector<double> x(static_cast<size_t>(n));
+  norm = 0.0;
+  for (double& v : x) {
+    v = g(rng);
+    norm += v * v;
+  }
+  norm = std::sqrt(norm);
+  return x;
+}
+
 }  // namespace
 
 TEST_CASE("RealFft matches a long-double DFT; inverse round-trips", "[dsp][fft]") {
@@ -42,13 +54,8 @@ TEST_CASE("RealFft matches a long-double DFT; inverse round-trips", "[dsp][fft]"
   double worst = 0.0;
   for (int n : {4, 8, 16, 64, 256, 512, 1024, 2048, 4096}) {
     CAPTURE(n);
-    std::vector<double> x(static_cast<size_t>(n));
     double norm = 0.0;
-    for (double& v : x) {
-      v = g(rng);
-      norm += v * v;
-    }
-    norm = std::sqrt(norm);
+    const std::vector<double> x = gaussian(n, rng, g, norm);
     RealFft fft;
     fft.prepare(n);
     std::vector<double> re(n / 2 + 1), im(n / 2 + 1), back(n);
@@ -89,8 +96,9 @@ TEST_CASE("RealFft: a pure tone lands in its bin; bad sizes are refused", "[dsp]
   CHECK_THROWS_AS(fft.prepare(2), std::invalid_argument);
 }
 
-// Every size the class accepts, so both first passes (radix 4 when log2(N/2) is even, radix 2
-// when odd), the smallest vectorised cases (N = 16, 32) and the largest (65536) are covered.
+// Every size the class accepts, so every first pass (radix 4 when log2(N/2) is even, radix 8
+// when odd, radix 2 for N = 4 and 16), the smallest vectorised cases (N = 16, 32) and the
+// largest (65536) are covered.
 // A full long-double DFT is O(N²), so for each size a spread of bins is checked against the
 // direct sum (0, 1, 2, 3, around N/4 and N/2, N/2 itself and pseudo-random ones), with the
 // tolerance above, plus the full inverse round trip.
@@ -101,13 +109,8 @@ TEST_CASE("RealFft: every size 4…65536 matches the DFT on sampled bins and rou
   double worst = 0.0;
   for (int n = 4; n <= 65536; n *= 2) {
     CAPTURE(n);
-    std::vector<double> x(static_cast<size_t>(n));
     double norm = 0.0;
-    for (double& v : x) {
-      v = g(rng);
-      norm += v * v;
-    }
-    norm = std::sqrt(norm);
+    const std::vector<double> x = gaussian(n, rng, g, norm);
     RealFft fft;
     fft.prepare(n);
     std::vector<double> re(n / 2 + 1), im(n / 2 + 1), back(n);

@@ -91,6 +91,30 @@ TEST_CASE("TempoAnalyzer gives bit-identical estimates for any block split", "[t
   }
 }
 
+TEST_CASE("TempoAnalyzer: stereo with equal channels is exactly its mono, NaN/Inf as 0",
+          "[tempo]") {
+  // Reference: (0 + l) + l, × ½, is l exactly, so the two-channel mix (two frames at a time,
+  // non-finite samples masked) must reproduce the one-channel analysis bit for bit, for any
+  // block split (odd blocks run the scalar tail).
+  DrumPattern p = drumPatternSet()[9];  // funk 16ths, 104 BPM
+  p.seconds = 8.0;
+  auto mono = renderDrumPattern(p, 1);
+  const float bad[] = {std::numeric_limits<float>::quiet_NaN(),
+                       std::numeric_limits<float>::infinity(),
+                       -std::numeric_limits<float>::infinity()};
+  for (size_t i = 1000; i < mono.size(); i += 9973) mono[i] = bad[(i / 9973) % 3];
+  std::vector<float> stereo(2 * mono.size());
+  for (size_t i = 0; i < mono.size(); ++i) stereo[2 * i] = stereo[2 * i + 1] = mono[i];
+  const TempoEstimate reference = analyseInBlocks(mono, 1, p.sampleRate, 4096);
+  REQUIRE(reference.bpm > 0.0);
+  for (int64_t block : {1, 7, 480, 4096}) {
+    const TempoEstimate e = analyseInBlocks(stereo, 2, p.sampleRate, block);
+    INFO("block " << block);
+    CHECK(e.bpm == reference.bpm);
+    CHECK(e.confidence == reference.confidence);
+  }
+}
+
 TEST_CASE("Silence, too little audio and NaN give no tempo", "[tempo]") {
   const int rate = 48000;
   std::vector<float> silence(static_cast<size_t>(20 * rate) * 2, 0.0f);

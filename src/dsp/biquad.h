@@ -27,6 +27,14 @@ class Biquad {
   void setCoefficients(const BiquadCoefficients& c) { c_ = c; }
   const BiquadCoefficients& coefficients() const { return c_; }
   void reset() { s1_ = s2_ = 0.0; }
+  // The two state values, for loops that run the same arithmetic in another form (two filters
+  // as the lanes of one Pair, dsp/biquad_lanes.h) and store the state back afterwards.
+  double state1() const { return s1_; }
+  double state2() const { return s2_; }
+  void setState(double s1, double s2) {
+    s1_ = s1;
+    s2_ = s2;
+  }
   double process(double x) {
     const double y = c_.b0 * x + s1_;
     s1_ = c_.b1 * x - c_.a1 * y + s2_;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dsp/biquad_lanes.h"
 #include "dsp/dmath.h"
 
 namespace vocalmix {
@@ -90,12 +91,15 @@ void DeEsser::process(double* x, int n) {
   reductionDb_ = cut;
 }
 
-// The same per-sample arithmetic as process() with nothing gliding: the three filters run as
-// local copies (their state stays in registers) and the settings are constants.
+// The same per-sample arithmetic as process() with nothing gliding: the first sidechain
+// section and the split low-pass, which both filter the input, run as the two lanes of one
+// Pair (bit-identical to the scalar filters), the second section as a local copy; the
+// settings are constants.
 void DeEsser::processSettled(double* x, int n) {
-  Biquad side1 = sidechain1_.settledFilter();
+  Biquad& side1 = sidechain1_.settledFilter();
+  Biquad& split = split_.settledFilter();
+  BiquadLanes sideAndSplit(side1, split);
   Biquad side2 = sidechain2_.settledFilter();
-  Biquad split = split_.settledFilter();
   const double aA = attackCoef_, aR = releaseCoef_;
   const double thresholdLin = thresholdLin_, thresholdDb = threshold_.current();
   const double range = range_.current();
@@ -103,8 +107,9 @@ void DeEsser::processSettled(double* x, int n) {
   double cut = reductionDb_;
   for (int i = 0; i < n; ++i) {
     const double in = x[i];
-    const double side = std::fabs(side2.process(side1.process(in)));
-    const double hp = in - split.process(in);
+    const Pair firsts = sideAndSplit.process(splat(in));
+    const double side = std::fabs(side2.process(firsts[0]));
+    const double hp = in - firsts[1];
 
     env = side > env ? aA * env + (1.0 - aA) * side : aR * env + (1.0 - aR) * side;
     if (env < 1e-30) env = 0.0;
@@ -116,9 +121,8 @@ void DeEsser::processSettled(double* x, int n) {
       cut = 0.0;
     }
   }
-  sidechain1_.settledFilter() = side1;
+  sideAndSplit.storeState(side1, split);
   sidechain2_.settledFilter() = side2;
-  split_.settledFilter() = split;
   envelope_ = env;
   reductionDb_ = cut;
 }

@@ -2,7 +2,8 @@
 // frequency feeds a peak follower; the excess over the threshold (capped at the range) turns
 // down ONLY the high band: out = x − (1 − g)·hp(x), with hp(x) = x − lp(x) the exact complement
 // of a 2nd-order low-pass at 0.7·f, so with no reduction out == x bit for bit.
-// Cost: three biquads per sample (~16 ns), plus one log and one exp while reducing (~43 ns).
+// Cost: three biquads per sample (~16 ns; settled, two of them run as one Pair), plus one log
+// and one exp while reducing (~43 ns).
 // Latency: none.
 #pragma once
 

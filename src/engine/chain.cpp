@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dsp/biquad_lanes.h"
 #include "dsp/dmath.h"
 
 namespace vocalmix {
@@ -32,29 +33,17 @@ ReverbType reverbFromIndex(double v) {
   return kTypes[std::clamp(static_cast<int>(v), 0, 2)];
 }
 
-// Runs M settled biquads in series over y[0..n) with their coefficients and state in locals
-// (SmoothedBiquad::settledFilter copies), then stores the state back. Same arithmetic, in the
-// same order, as calling each band's process() sample by sample.
-template <int M>
-void runSettledSeries(Biquad* const* filters, double* y, int n) {
-  Biquad f[M];
-  for (int k = 0; k < M; ++k) f[k] = *filters[k];
-  for (int i = 0; i < n; ++i) {
-    double v = y[i];
-    for (int k = 0; k < M; ++k) v = f[k].process(v);
-    y[i] = v;
-  }
-  for (int k = 0; k < M; ++k) *filters[k] = f[k];
-}
-
+// Runs settled biquads in series over y[0..n) (SmoothedBiquad::settledFilter references): two
+// at a time as the pipelined lanes of one Pair (runBiquadsInSeries), an odd last one as a plain
+// biquad with its state in locals. Each filter sees the same inputs and does the same
+// arithmetic, in the same order, as calling each band's process() sample by sample.
 void runSettledSeries(Biquad* const* filters, int count, double* y, int n) {
-  switch (count) {
-    case 1: runSettledSeries<1>(filters, y, n); break;
-    case 2: runSettledSeries<2>(filters, y, n); break;
-    case 3: runSettledSeries<3>(filters, y, n); break;
-    case 4: runSettledSeries<4>(filters, y, n); break;
-    case 5: runSettledSeries<5>(filters, y, n); break;
-    default: break;
+  int k = 0;
+  for (; k + 2 <= count; k += 2) runBiquadsInSeries(*filters[k], *filters[k + 1], y, n);
+  if (k < count) {
+    Biquad f = *filters[k];
+    for (int i = 0; i < n; ++i) y[i] = f.process(y[i]);
+    *filters[k] = f;
   }
 }
 

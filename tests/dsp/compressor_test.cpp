@@ -4,7 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include "dsp/test_signals.h"
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 #include <vector>
 
 #include "dsp/compressor.h"
@@ -195,4 +199,53 @@ TEST_CASE("Compressor: two-lane gains match the scalar path bit for bit", "[comp
   };
   const auto ref = run(1);
   for (int b : {2, 3, 64, 65, 1000}) CHECK(run(b) == ref);
+}
+
+// The level pass computes the gain computer two samples at a time (a two-lane copy of
+// dmath::logInline) while the curve is at rest; a block of 1 sample, or the odd last sample of a
+// chunk, takes the scalar function. Reference: block size 1. Tolerance: none (bit for bit,
+// compared as bytes), with pairs that straddle the knee start in both orders and at every
+// offset, levels exactly at the knee start, zeros, subnormals, huge levels (every mantissa
+// fold and exponent) at the end, then an infinite and a NaN sample (the scalar fallback).
+TEST_CASE("Compressor: two-lane levels match the scalar path bit for bit", "[compressor]") {
+  const double kneeStart = std::pow(10.0, (-30.0 - 3.0) / 20.0);  // threshold −30, knee 6
+  std::vector<double> x;
+  uint32_t s = 5;
+  for (int n = 0; n < 20000; ++n) {
+    s = s * 1664525u + 1013904223u;
+    const double u = s / 4294967296.0;
+    const double sign = (s >> 7) & 1 ? 1.0 : -1.0;
+    switch ((n / 3 + n % 5) % 6) {  // changes phase against the pairs
+      case 0: x.push_back(sign * kneeStart * (0.5 + u)); break;  // either side of the knee
+      case 1: x.push_back(sign * std::pow(10.0, -8 * u)); break;  // 0 .. −160 dB
+      case 2: x.push_back(sign * u * 4.0); break;
+      case 3: x.push_back(n % 2 ? 0.0 : sign * 4e-320); break;
+      case 4: x.push_back(sign * (n % 3 ? kneeStart : std::nextafter(kneeStart, 1.0))); break;
+      default:  // the last 4000 samples: up to 2^1000 (these drive the gain towards 0)
+        x.push_back(sign * (n < 16000 ? u : std::pow(2.0, 1000.0 * u)));
+        break;
+    }
+  }
+  x.push_back(std::numeric_limits<double>::infinity());
+  x.push_back(0.5);
+  x.push_back(std::numeric_limits<double>::quiet_NaN());
+  x.push_back(0.5);
+  const int len = static_cast<int>(x.size());
+  auto run = [&](int block) {
+    Compressor c;
+    c.setThreshold(-30_dB);
+    c.setRatio(4);
+    c.setKnee(6_dB);
+    c.setAttack(1_ms);
+    c.setRelease(50_ms);
+    c.prepare(kFs, 4096);
+    auto y = x;
+    for (int i = 0; i < len; i += block) c.process(y.data() + i, std::min(block, len - i));
+    return y;
+  };
+  const auto ref = run(1);
+  for (int b : {2, 3, 63, 64, 65, 4096}) {
+    INFO("block size " << b);
+    CHECK(std::memcmp(run(b).data(), ref.data(), ref.size() * sizeof(double)) == 0);
+  }
 }

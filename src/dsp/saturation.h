@@ -4,11 +4,14 @@
 // coefficient pairs, ≈ −79 / −73 dB stop bands) so the harmonics it makes do not fold back as
 // inharmonic aliases. Output is level-compensated so a −12 dBFS peak keeps its level at any
 // drive; the dry path is delayed by the same latency so mix is phase-aligned.
-// Cost: ~56 multiply-adds + 4 shaper divisions per sample (~28 ns). Latency: latency() (36).
+// Cost: ~56 multiply-adds + 4 shaper divisions per sample; while drive and mix rest, two input
+// samples at a time with every filter and the shaper on Pair lanes (bit-identical to the
+// one-sample step). Settled dry (bypass): a delay only. Latency: latency() (36).
 #pragma once
 
 #include <algorithm>
 
+#include "dsp/pair.h"
 #include "dsp/smoothed.h"
 #include "dsp/units.h"
 
@@ -43,21 +46,55 @@ class Saturation {
   // 2·kPairsB − 1 at 4·fs twice; the decimation phases are chosen so the sum is whole samples.
   static constexpr int kLatency = 2 * kPairsA + kPairsB - 2;
 
+  // History for a FIR window of W samples that takes up to E samples per step: a linear
+  // buffer appended to, whose newest W + E samples move back to the front when it is full, so
+  // the windows ending at each of the last E samples are contiguous and one slot apart (the
+  // filters run two or four outputs side by side as Pair lanes).
+  template <int W, int E>
+  struct History {
+    static constexpr int kKeep = W + E;
+    static constexpr int kSize = kKeep + 128;
+    double d[kSize] = {};
+    int len = kKeep;  // starts as kKeep zeros
+    void push(double v) {
+      if (len == kSize) shiftDown();
+      d[len++] = v;
+    }
+    void push(Pair v) {  // v[0], then v[1]
+      if (len + 2 > kSize) shiftDown();
+      storePair(d + len, v);
+      len += 2;
+    }
+    // The window (oldest first) ending at the sample pushed `back` pushes ago (0 = newest,
+    // back < E); the windows ending at the newer ones follow at +1, +2, …
+    const double* window(int back) const { return d + len - back - W; }
+    void shiftDown() {
+      for (int k = 0; k < kKeep; ++k) d[k] = d[len - kKeep + k];
+      len = kKeep;
+    }
+    void clear() {
+      for (double& v : d) v = 0.0;
+      len = kKeep;
+    }
+  };
+
   double processSample(double x);
+  // Two consecutive input samples at once at a constant drive: the same arithmetic per sample
+  // as processSample (bit-identical), with every filter running two or four outputs as lanes.
+  void processTwo(const double* x, double* wet);
   void clearOversampler();
   double makeupFor(double driveDb) const;
 
   double a_[kPairsA] = {};  // stage A odd-tap coefficients (the centre tap is 1/2)
   double b_[kPairsB] = {};  // stage B
-  // Histories as doubled rings (each sample stored twice) so every window is contiguous.
-  double upA_[4 * kPairsA] = {};    // input samples, fs
-  double upB_[4 * kPairsB] = {};    // 2·fs samples
-  double downBPairs_[4 * kPairsB] = {};  // 4·fs samples feeding the symmetric taps
-  double downBCentre_[kPairsB] = {};     // 4·fs samples feeding the centre tap
-  double downAPairs_[4 * kPairsA] = {};
-  double downACentre_[kPairsA] = {};
-  int posUpA_ = 0, posUpB_ = 0, posDownBPairs_ = 0, posDownBCentre_ = 0;
-  int posDownAPairs_ = 0, posDownACentre_ = 0;
+  Pair aLanes_[kPairsA] = {};  // the same, in both lanes of a Pair
+  Pair bLanes_[kPairsB] = {};
+  History<2 * kPairsA, 2> upA_;          // input samples, fs
+  History<2 * kPairsB, 4> upB_;          // 2·fs samples
+  History<2 * kPairsB, 4> downBPairs_;   // 4·fs samples feeding the symmetric taps
+  History<kPairsB + 1, 4> downBCentre_;  // 4·fs samples feeding the centre tap (delay K_B)
+  History<2 * kPairsA, 2> downAPairs_;   // 2·fs samples feeding the symmetric taps
+  History<kPairsA, 2> downACentre_;      // 2·fs samples feeding the centre tap (delay K_A − 1)
   double dry_[kLatency] = {};  // the dry path's matching delay
   int dryPos_ = 0;
   bool idle_ = false;  // settled at mix 0: oversampler skipped

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "dsp/dmath.h"
@@ -198,4 +199,54 @@ TEST_CASE("Expander: a threshold change while playing glides", "[expander]") {
   }
   CHECK(stepOut <= 1.01 * stepIn);
   CHECK(e.gainReductionDb() > 25.0);  // ~4 release time constants after the change
+}
+
+TEST_CASE("Expander equals a per-sample model of its recurrences bit for bit", "[expander]") {
+  // Reference: the expander written out one sample at a time from its definition (RMS
+  // detector, flat ends, static curve, dB-domain one-pole gain smoother), with the out-of-line
+  // dmath functions. The class takes two samples at a time and runs the gains in blocks; it
+  // must give exactly the same bits, including where the gain settles and restarts.
+  const double T = -45.0, R = 3.0, range = 20.0, attackMs = 2.0, releaseMs = 120.0;
+  std::vector<double> x;
+  uint32_t s = 5;
+  for (int seg = 0; seg < 14; ++seg) {
+    // Levels that cross every part of the curve: above the knee, in it, on the slope, at the
+    // floor, and digital silence.
+    const double levels[] = {-20.0, -44.0, -50.0, -60.0, -90.0, -300.0, -47.0};
+    const double a = dmath::dbToGain(levels[seg % 7]);
+    for (int n = 0; n < 4801 + 37 * seg; ++n) {
+      s = s * 1664525u + 1013904223u;
+      x.push_back(a * (s / 4294967296.0 - 0.5) * 3.4);
+    }
+  }
+  const auto coeff = [](double seconds) { return 1.0 - dmath::exp(-1.0 / (kFs * seconds)); };
+  const double dc = coeff(0.005), ac = coeff(attackMs * 1e-3), rc = coeff(releaseMs * 1e-3);
+  const double kneeTop = dmath::exp((T + 3.0) * (dmath::kLn10 / 10.0));
+  const double floorDb = std::min(T - 3.0, T - range / (R - 1.0));
+  const double floorPower = dmath::exp(floorDb * (dmath::kLn10 / 10.0));
+  std::vector<double> expected(x.size());
+  double ms = 0.0, gainDb = 0.0, gain = 1.0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    ms += dc * (x[i] * x[i] - ms);
+    if (!(ms >= 1e-30 && ms <= 1e30)) ms = 0.0;
+    const double target = ms >= kneeTop      ? 0.0
+                          : ms <= floorPower ? -range
+                                             : analyticGainDb(dmath::powerToDb(ms), T, R, range);
+    if (target != gainDb) {
+      gainDb += (target > gainDb ? ac : rc) * (target - gainDb);
+      if (std::fabs(target - gainDb) < 1e-9) gainDb = target;
+      gain = gainDb == 0.0 ? 1.0 : dmath::dbToGain(gainDb);
+    }
+    expected[i] = x[i] * gain;
+  }
+  for (int block : {1, 2, 63, 64, 65, 4096}) {
+    DownwardExpander e = make(T, R, range);
+    auto y = x;
+    for (size_t i = 0; i < y.size(); i += static_cast<size_t>(block)) {
+      e.process(y.data() + i, static_cast<int>(std::min<size_t>(block, y.size() - i)));
+    }
+    INFO("block " << block);
+    CHECK(y == expected);
+    CHECK(e.gainReductionDb() == (gainDb < 0.0 ? -gainDb : 0.0));
+  }
 }

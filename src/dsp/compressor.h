@@ -7,6 +7,7 @@
 // below the knee. Latency: none.
 #pragma once
 
+#include "dsp/dmath_pair.h"
 #include "dsp/pair.h"
 #include "dsp/smoothed.h"
 #include "dsp/units.h"
@@ -57,10 +58,11 @@ class Compressor {
   double reductionDb_ = 0.0;  // detector state y_L, >= 0
   double lastGainDb_ = 0.0, lastGain_ = 1.0;  // the last gain and its dB value
   double scratch_[kChunk] = {};  // per-chunk gain-computer output
-  // The two-lane exp's and log's constants, each in both lanes (compressor.cpp, LaneConstant).
-  // Held as data rather than literals so GCC uses them as memory operands instead of rebuilding
-  // each splat inside the loops; same values, same bits, ~20 instructions less per pair.
-  Pair laneConstants_[30];
+  // The two-lane exp's and log's constants (dsp/dmath_pair.h) and the dB conversions', each in
+  // both lanes, held as data so GCC uses them as memory operands instead of rebuilding each
+  // splat inside the loops (same values, same bits, ~20 instructions less per pair).
+  dmath::PairConstants pairConstants_;
+  Pair dbToLn_ = splat(dmath::kLn10 / 20.0), twenty_ = splat(20.0), invLn10_ = splat(1.0 / dmath::kLn10);
 };
 
 }  // namespace vocalmix

@@ -42,12 +42,6 @@ class PairConstants {
   Pair c_[kCount];
 };
 
-namespace detail {
-inline Pair selectPair(PairMask m, Pair a, Pair b) {  // per lane: m ? a : b
-  return (Pair)(((PairMask)a & m) | ((PairMask)b & ~m));
-}
-}  // namespace detail
-
 // expInline on both lanes, for lanes the caller knows are within [−700, 700] (expInline's fast
 // domain; NaN excluded).
 inline Pair expPairInRange(Pair x, const PairConstants& c) {
@@ -90,7 +84,7 @@ inline Pair logPair(Pair x, const PairConstants& c) {
   const PairBits e = (bits >> 52) - 1023;
   const Pair mantissa = (Pair)((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
   const PairMask fold = mantissa > c[C::kSqrt2];
-  const Pair m = detail::selectPair(fold, mantissa * c[C::kHalf], mantissa);  // exact
+  const Pair m = selectPair(fold, mantissa * c[C::kHalf], mantissa);  // exact
   // e (+ 1 where folded): small integers, so these double sums are exact, as the int ones are.
   const Pair de = ((Pair)((PairBits)c[C::kRoundMagic] + e) - c[C::kRoundMagic]) +
                   (Pair)(fold & (PairMask)c[C::kOne]);

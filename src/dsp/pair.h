@@ -34,6 +34,17 @@ inline Pair loadFloatPair(const float* p) {
 #endif
 }
 
+// Per lane: m ? a : b.
+inline Pair selectPair(PairMask m, Pair a, Pair b) {
+  return (Pair)(((PairMask)a & m) | ((PairMask)b & ~m));
+}
+// Per lane std::max / std::min (the same operand order and NaN behaviour) and |v|.
+inline Pair maxPair(Pair a, Pair b) { return selectPair(a < b, b, a); }
+inline Pair minPair(Pair a, Pair b) { return selectPair(b < a, b, a); }
+inline Pair absPair(Pair v) {
+  return (Pair)((PairMask)v & PairMask{0x7fffffffffffffffLL, 0x7fffffffffffffffLL});
+}
+
 // Per lane: |v| < threshold ? 0 : v (NaN is kept, as in the scalar form).
 inline Pair flushBelow(Pair v, double threshold) {
   const PairMask absBits = (PairMask)v & PairMask{0x7fffffffffffffffLL, 0x7fffffffffffffffLL};

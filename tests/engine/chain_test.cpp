@@ -86,6 +86,47 @@ double maxJump(const std::vector<float>& x, size_t from, size_t to) {
   return m;
 }
 
+// A parameter change at an exact frame of a scripted run.
+struct ScriptEvent {
+  int frame;
+  ParamId id;
+  double value;
+};
+
+// Runs `chain` (prepared) over `in` in host blocks of `block` frames, applying each scripted
+// change at its frame (blocks are cut there); with beat channels, the beat overload.
+Stereo runScripted(Chain& chain, const Stereo& in, const std::vector<ScriptEvent>& script, int block,
+                   const std::vector<float>* beatL = nullptr, const std::vector<float>* beatR = nullptr) {
+  const size_t total = in.l.size();
+  Stereo out;
+  out.l.resize(total);
+  out.r.resize(total);
+  size_t next = 0;
+  for (size_t pos = 0; pos < total;) {
+    while (next < script.size() && static_cast<size_t>(script[next].frame) == pos) {
+      chain.setParam(script[next].id, script[next].value);
+      ++next;
+    }
+    size_t n = std::min<size_t>(block, total - pos);
+    if (next < script.size()) n = std::min<size_t>(n, script[next].frame - pos);
+    if (beatL) {
+      chain.process(&in.l[pos], &in.r[pos], &(*beatL)[pos], &(*beatR)[pos], &out.l[pos], &out.r[pos],
+                    static_cast<int>(n));
+    } else {
+      chain.process(&in.l[pos], &in.r[pos], &out.l[pos], &out.r[pos], static_cast<int>(n));
+    }
+    pos += n;
+  }
+  return out;
+}
+
+// Frames (left and right) where two runs differ.
+size_t differingFrames(const Stereo& a, const Stereo& b) {
+  size_t differing = 0;
+  for (size_t i = 0; i < a.l.size(); ++i) differing += (a.l[i] != b.l[i]) + (a.r[i] != b.r[i]);
+  return differing;
+}
+
 }  // namespace
 
 TEST_CASE("every preset: bit-identical output for block sizes 1, 128, 480, 4096", "[chain]") {
@@ -111,8 +152,7 @@ TEST_CASE("every preset: bit-identical output for block sizes 1, 128, 480, 4096"
 // give block size 1's bits through glides, bypass toggles, EQ bands gliding to and from 0 dB,
 // the high-pass slope crossfade, with and without the output stage and a beat.
 TEST_CASE("fast paths: bit-identical to the per-sample path through glides and toggles", "[chain]") {
-  struct Event { int frame; ParamId id; double value; };
-  const std::vector<Event> script = {
+  const std::vector<ScriptEvent> script = {
       {1000, ParamId::EqOn, 0},           {20000, ParamId::EqOn, 1},
       {30001, ParamId::EqPresenceGain, 0}, {45000, ParamId::EqPresenceGain, 6},
       {50000, ParamId::EqLowGain, 3},     {52003, ParamId::EqMudFreq, 500},
@@ -139,36 +179,13 @@ TEST_CASE("fast paths: bit-identical to the per-sample path through glides and t
       chain.setInputGainDb(6.0);
       chain.setNoiseProfile(noiseProfile());
       chain.setBeatGainDb(-6.0);
-      Stereo out;
-      out.l.resize(total);
-      out.r.resize(total);
-      size_t next = 0;
-      for (size_t pos = 0; pos < total;) {
-        while (next < script.size() && static_cast<size_t>(script[next].frame) == pos) {
-          chain.setParam(script[next].id, script[next].value);
-          ++next;
-        }
-        size_t n = std::min<size_t>(block, total - pos);
-        if (next < script.size()) n = std::min<size_t>(n, script[next].frame - pos);
-        if (mode == 2) {
-          chain.process(&in.l[pos], &in.r[pos], &beatL[pos], &beatR[pos], &out.l[pos], &out.r[pos],
-                        static_cast<int>(n));
-        } else {
-          chain.process(&in.l[pos], &in.r[pos], &out.l[pos], &out.r[pos], static_cast<int>(n));
-        }
-        pos += n;
-      }
-      return out;
+      return mode == 2 ? runScripted(chain, in, script, block, &beatL, &beatR)
+                       : runScripted(chain, in, script, block);
     };
     const Stereo ref = runScript(1);
     for (const int block : {37, 256, 4096}) {
       INFO("block size " << block);
-      const Stereo out = runScript(block);
-      size_t differing = 0;
-      for (size_t i = 0; i < total; ++i) {
-        differing += (out.l[i] != ref.l[i]) + (out.r[i] != ref.r[i]);
-      }
-      CHECK(differing == 0);
+      CHECK(differingFrames(runScript(block), ref) == 0);
     }
   }
 }
@@ -306,8 +323,7 @@ TEST_CASE("latency is reported and constant whatever the settings", "[chain]") {
 // Reference: block size 1 (the per-sample path). Tolerance: none (bit for bit), with 5, 4, 3, 2,
 // 1 and 0 EQ bands active and the high-pass at 24 then 12 dB/oct.
 TEST_CASE("fast paths: paired biquad runs of any length and band count match per-sample", "[chain]") {
-  struct Event { int frame; ParamId id; double value; };
-  const std::vector<Event> script = {
+  const std::vector<ScriptEvent> script = {
       {12000, ParamId::EqAirGain, 0},  {24000, ParamId::EqMidGain, 0},
       {36001, ParamId::EqLowGain, 0},  {48000, ParamId::EqMudGain, 0},
       {60000, ParamId::HpfSlope, 0},   {66000, ParamId::EqPresenceGain, 0},
@@ -330,28 +346,11 @@ TEST_CASE("fast paths: paired biquad runs of any length and band count match per
     chain.prepare(48000.0, params);
     chain.setInputGainDb(6.0);
     chain.setNoiseProfile(noiseProfile());
-    Stereo out;
-    out.l.resize(total);
-    out.r.resize(total);
-    size_t next = 0;
-    for (size_t pos = 0; pos < total;) {
-      while (next < script.size() && static_cast<size_t>(script[next].frame) == pos) {
-        chain.setParam(script[next].id, script[next].value);
-        ++next;
-      }
-      size_t n = std::min<size_t>(block, total - pos);
-      if (next < script.size()) n = std::min<size_t>(n, script[next].frame - pos);
-      chain.process(&in.l[pos], &in.r[pos], &out.l[pos], &out.r[pos], static_cast<int>(n));
-      pos += n;
-    }
-    return out;
+    return runScripted(chain, in, script, block);
   };
   const Stereo ref = runScript(1);
   for (const int block : {2, 3, 4, 6, 257}) {
     INFO("block size " << block);
-    const Stereo out = runScript(block);
-    size_t differing = 0;
-    for (size_t i = 0; i < total; ++i) differing += (out.l[i] != ref.l[i]) + (out.r[i] != ref.r[i]);
-    CHECK(differing == 0);
+    CHECK(differingFrames(runScript(block), ref) == 0);
   }
 }

@@ -1,7 +1,6 @@
 // `vocalmix match` as a user runs it: the fitted preset file renders with `vocalmix render -p`,
 // and bad input (no such reference, a silent one, a bad --amount) gets exit code 1, a message
 // naming the problem and no preset file.
-#include <sndfile.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,17 +107,7 @@ TEST_CASE("cli match: bad input gets exit 1, a clear message and no preset file"
                 "'lots' is not a number");
 
   const std::string silent = dir() + "/silent.wav";
-  {
-    SF_INFO info{};
-    info.samplerate = 48000;
-    info.channels = 2;
-    info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-    SNDFILE* s = sf_open(silent.c_str(), SFM_WRITE, &info);
-    REQUIRE(s != nullptr);
-    const std::vector<float> zeros(48000 * 2 * 4, 0.0f);
-    sf_writef_float(s, zeros.data(), 48000 * 4);
-    sf_close(s);
-  }
+  vocalmix::testing::writeSilentWav(silent, 2, 4.0);
   expectRefused("match " + f.vocal + " --reference " + silent + " -o " + out, out, 1,
                 "reference 'silent.wav' is silent");
   // Leaving out --reference is a usage error (exit 2, like every other missing required option).

@@ -1,7 +1,6 @@
 // POST /api/matches over real HTTP on loopback: the preset and report are exactly what the native
 // match (the CLI's) gives for the same files, and every bad request gets its status and JSON error.
 #include <httplib.h>
-#include <sndfile.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -43,17 +42,7 @@ TEST_CASE("server: POST /api/matches returns the native match's preset and repor
   o.noiseDbfs = -70.0;
   o.rightGainDb = 0.0;
   vocalmix::testing::writeTestVocal(reference, o);
-  {
-    SF_INFO info{};
-    info.samplerate = 48000;
-    info.channels = 1;
-    info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-    SNDFILE* f = sf_open(silent.c_str(), SFM_WRITE, &info);
-    REQUIRE(f != nullptr);
-    const std::vector<float> zeros(48000 * 3, 0.0f);
-    sf_writef_float(f, zeros.data(), 48000 * 3);
-    sf_close(f);
-  }
+  vocalmix::testing::writeSilentWav(silent, 1, 3.0);
 
   ServerOptions options;
   options.dataDir = tmp("data");

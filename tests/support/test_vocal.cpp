@@ -115,4 +115,18 @@ void writeTestVocal(const std::string& path, const TestVocalOptions& o, bool flo
   sf_close(f);
 }
 
+void writeSilentWav(const std::string& path, int channels, double seconds, int sampleRate) {
+  SF_INFO info{};
+  info.samplerate = sampleRate;
+  info.channels = channels;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (!f) throw std::runtime_error("cannot write " + path + ": " + sf_strerror(nullptr));
+  const auto frames = static_cast<sf_count_t>(seconds * sampleRate);
+  const std::vector<float> zeros(static_cast<size_t>(frames) * channels, 0.0f);
+  const sf_count_t written = sf_writef_float(f, zeros.data(), frames);
+  sf_close(f);
+  if (written != frames) throw std::runtime_error("short write to " + path);
+}
+
 }  // namespace vocalmix::testing

@@ -51,4 +51,8 @@ TestVocal makeTestVocal(const TestVocalOptions& o = {});
 // Writes the test vocal to a file (WAV float or 24-bit), streaming.
 void writeTestVocal(const std::string& path, const TestVocalOptions& o, bool float32 = false);
 
+// Writes `seconds` of digital silence as a 16-bit WAV (a file every analysis must refuse or
+// report as silent).
+void writeSilentWav(const std::string& path, int channels, double seconds, int sampleRate = 48000);
+
 }  // namespace vocalmix::testing

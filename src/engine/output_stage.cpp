@@ -13,7 +13,7 @@ void OutputStage::prepare(double sampleRate, int maxBlock) {
   // 5 ms lookahead: a slower attack keeps the gain change itself from creating new
   // inter-sample peaks when the limiter works hard (loud targets), and distorts less.
   limiter_.setLookahead(Milliseconds{kLookaheadMs});
-  limiter_.setRelease(Milliseconds{80.0});
+  limiter_.setRelease(Milliseconds{kReleaseMs});
   limiter_.prepare(sampleRate, maxBlock);
 
   dc_.setCorner(Hz{kDcCornerHz});

@@ -18,6 +18,7 @@ class OutputStage {
   static constexpr double kTruePeakMarginDb = 0.3;
   static constexpr double kDcCornerHz = 2.0;
   static constexpr double kLookaheadMs = 5.0;
+  static constexpr double kReleaseMs = 80.0;
 
   void prepare(double sampleRate, int maxBlock);
   void reset();  // clears state; gains jump to their targets

@@ -15,6 +15,7 @@
 #include "dsp/resampler.h"
 #include "engine/chain.h"
 #include "engine/output_stage.h"
+#include "render/output_model.h"
 
 namespace vocalmix::render {
 
@@ -183,8 +184,6 @@ int MemoryFrameStore::read(float* left, float* right, int n) {
 
 namespace {
 
-// The chain over the whole input, latency-compensated, into the store; returns the loudness
-// of what it stored.
 // The beat at the vocal's rate, in planar blocks; silence after its end.
 class BeatStream {
  public:
@@ -262,10 +261,10 @@ class BeatStream {
 };
 
 // The chain over the whole input (and the beat, if any), latency-compensated, into the store;
-// returns the loudness of what it stored.
-double mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& params,
-                    const InputAnalysis& input, double beatGainDb, int64_t total, FrameStore& store,
-                    const Progress& progress, int& latency) {
+// the model summarises what was stored (its loudness, and what the output stage will make of it).
+void mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& params,
+                  const InputAnalysis& input, double beatGainDb, int64_t total, FrameStore& store,
+                  OutputModel& model, const Progress& progress, int& latency) {
   Chain chain;
   chain.prepare(source.sampleRate(), params, /*withOutputStage=*/false);
   chain.setInputGainDb(input.gainStagingDb);
@@ -276,7 +275,6 @@ double mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& param
   ChannelFolder in(source);
   in.rewind();
   if (beat) beat->rewind();
-  analysis::IntegratedLoudness meter(source.sampleRate(), 2);
   std::vector<float> outL(kBlock), outR(kBlock), zeros(kBlock, 0.0f);
   std::vector<float> beatL(kBlock), beatR(kBlock), vocalL(kBlock), vocalR(kBlock);
   int64_t fed = 0;
@@ -319,9 +317,8 @@ double mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& param
       },
       [&](int offset, int count) {
         store.append(outL.data() + offset, outR.data() + offset, count);
-        meter.addStereo(outL.data() + offset, outR.data() + offset, count);
+        model.add(outL.data() + offset, outR.data() + offset, count);
       });
-  return measured(meter.lufs());
 }
 
 // Loudness of the beat as it is (stereo BS.1770), for its gain staging.
@@ -461,11 +458,15 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
 
   // 3. The chain, once, into the store.
   int chainLatency = 0;
-  r.preNormalisationLufs = mixIntoStore(source, beat.get(), params, r.input, r.beatGainDb, total,
-                                        store, progress, chainLatency);
+  OutputModel model(rate, total);
+  mixIntoStore(source, beat.get(), params, r.input, r.beatGainDb, total, store, model, progress,
+               chainLatency);
+  r.preNormalisationLufs = measured(model.lufs());
 
-  // 4. Normalise: find the gain that puts the limited output on target. The limiter takes
-  //    back some loudness as the gain rises, so refine with secant steps on the measured curve.
+  // 4. Normalise: find the gain that puts the limited output on target. The model of the output
+  //    stage gathered during the chain pass predicts the gain; an exact pass of the output stage
+  //    measures it, and is usually the only one. A miss corrects the model by its error there;
+  //    further misses take secant steps on the measured curve.
   const double target = params.get(ParamId::OutputTarget);
   FrameStore* cache = options.deliveryCache;
   double cachedGain = 0.0, cachedLufs = -200.0;
@@ -478,7 +479,10 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
     // Never push more than kMaxExtraLimitingDb into the limiter beyond what the unlimited
     // signal needed: past that a loud target costs audible distortion, so we stop short.
     const double maxGain = std::min(40.0, linearGain + kMaxExtraLimitingDb);
-    double gain = linearGain, prevGain = 0.0, prevLufs = r.preNormalisationLufs;
+    const double minGain = std::max(-40.0, linearGain - kMaxExtraLimitingDb);
+    const double limiterCeilingDb = params.get(ParamId::OutputCeiling) - OutputStage::kTruePeakMarginDb;
+    double gain = model.gainFor(target, limiterCeilingDb, linearGain, maxGain);
+    double prevGain = 0.0, prevLufs = r.preNormalisationLufs;
     double bestGain = gain, bestMiss = 1e9;
     for (int attempt = 0; attempt < kMaxNormalisationTries; ++attempt) {
       if (cache) cache->clear();
@@ -494,19 +498,18 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
         bestGain = gain;
       }
       if (std::fabs(miss) <= kLoudnessTolerance || lufs <= -100.0) break;
-      double slope = (lufs - prevLufs) / (gain - prevGain);
+      double next;
       if (attempt == 0) {
-        // One point only: the loudness the limiter took at this gain says how hard it works,
-        // and the harder it works, the less each further dB of gain adds (measured on the
-        // presets: local slope ≈ 1 − loss/2 for losses up to ~1 LU). A better first step
-        // than the average slope from 0 dB, which overshoots the limiter's knee and costs a
-        // third pass; the secant steps after it use measured slopes.
-        const double loss = (r.preNormalisationLufs + gain) - lufs;
-        slope = std::clamp(1.0 - 0.5 * loss, 0.3, 1.0);
+        // The model's error at this gain, taken as its error near it: the model's slope (how
+        // much loudness the limiter takes back per dB) is better than any from one point.
+        const double offset = lufs - model.predictLufs(gain, limiterCeilingDb);
+        next = model.gainFor(target, limiterCeilingDb, minGain, maxGain, offset);
+      } else {
+        double slope = (lufs - prevLufs) / (gain - prevGain);
+        if (miss > 0.0 && slope < 0.2) break;  // the limiter is saturating
+        if (!(slope > 0.05 && slope <= 1.5)) slope = 1.0;
+        next = quantiseDb(std::clamp(gain + miss / slope, -40.0, maxGain));
       }
-      if (miss > 0.0 && slope < 0.2 && attempt > 0) break;  // the limiter is saturating
-      if (!(slope > 0.05 && slope <= 1.5)) slope = 1.0;
-      const double next = quantiseDb(std::clamp(gain + miss / slope, -40.0, maxGain));
       if (next == gain) break;
       prevGain = gain;
       prevLufs = lufs;

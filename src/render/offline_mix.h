@@ -2,8 +2,10 @@
 // same steps on an upload held in memory:
 //   analyse input → gain staging → chain (once, stored) → measure → normalise → limit → deliver
 // The chain runs once; its output is kept in a FrameStore (a temp file natively, memory in the
-// browser) and the cheap output stage (gain + true-peak limiter) is re-run on it until the
-// delivered loudness is on target. Whole-file decisions are quantised to 0.001 dB so a last-bit
+// browser) and summarised on the way for a model of the output stage (render/output_model.h),
+// which picks the normalisation gain. The exact output stage (gain + true-peak limiter) then
+// runs over the store — once, unless the delivered loudness misses the target, when the gain is
+// corrected and it runs again. Whole-file decisions are quantised to 0.001 dB so a last-bit
 // difference in a measurement cannot change the output. Memory stays bounded natively.
 #pragma once
 

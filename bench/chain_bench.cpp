@@ -50,6 +50,7 @@ class MemorySource : public render::FrameSource {
 class NullSink : public render::FrameSink {
  public:
   void write(const float* l, const float*, int n) override { sum_ += n > 0 ? l[0] : 0.0f; }
+  void restart() override { sum_ = 0; }
   float sum_ = 0;
 };
 

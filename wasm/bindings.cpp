@@ -182,6 +182,10 @@ class VectorSink : public render::FrameSink {
     left.insert(left.end(), l, l + n);
     right.insert(right.end(), r, r + n);
   }
+  void restart() override {
+    left.clear();
+    right.clear();
+  }
   std::vector<float> left, right;
 };
 

@@ -463,16 +463,31 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
                chainLatency);
   r.preNormalisationLufs = measured(model.lufs());
 
-  // 4. Normalise: find the gain that puts the limited output on target. The model of the output
-  //    stage gathered during the chain pass predicts the gain; an exact pass of the output stage
-  //    measures it, and is usually the only one. A miss corrects the model by its error there;
-  //    further misses take secant steps on the measured curve.
+  // 4. Normalise and deliver: find the gain that puts the limited output on target. The model of
+  //    the output stage gathered during the chain pass predicts the gain; each exact pass of the
+  //    output stage writes the sink as it goes (it is expected to be the delivery) and measures
+  //    what it wrote. A miss restarts the sink and tries again: first at the model's gain
+  //    corrected by its error at the missed one, then by secant steps on the measured curve.
   const double target = params.get(ParamId::OutputTarget);
-  FrameStore* cache = options.deliveryCache;
-  double cachedGain = 0.0, cachedLufs = -200.0;
-  bool cached = false;
-  auto keep = [cache](const float* L, const float* R, int n) {
-    if (cache) cache->append(L, R, n);
+  OutputStage probe;
+  probe.prepare(rate, kBlock);
+  r.latencyFrames = chainLatency + probe.latency();
+  int passes = 0;
+  double sinkGain = 0.0;  // what the sink holds
+  double progressFrom = 0.75, progressTo = 0.95;  // a pass's share; a retry takes half what is left
+  auto deliverAt = [&](double gainDb) {
+    if (passes++ > 0) sink.restart();
+    sinkGain = gainDb;
+    int64_t written = 0;
+    const double from = progressFrom, to = progressTo;
+    const double lufs = outputPass(store, total, rate, params, gainDb, [&](const float* L, const float* R, int n) {
+      sink.write(L, R, n);
+      written += n;
+      if (progress && total > 0) progress(from + (to - from) * static_cast<double>(written) / total, "write");
+    });
+    progressFrom = progressTo;
+    progressTo += (0.99 - progressTo) * 0.5;
+    return lufs;
   };
   if (r.preNormalisationLufs > -100.0) {
     const double linearGain = quantiseDb(std::clamp(target - r.preNormalisationLufs, -40.0, 40.0));
@@ -482,28 +497,26 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
     const double minGain = std::max(-40.0, linearGain - kMaxExtraLimitingDb);
     const double limiterCeilingDb = params.get(ParamId::OutputCeiling) - OutputStage::kTruePeakMarginDb;
     double gain = model.gainFor(target, limiterCeilingDb, linearGain, maxGain);
-    double prevGain = 0.0, prevLufs = r.preNormalisationLufs;
-    double bestGain = gain, bestMiss = 1e9;
+    double prevGain = 0.0, prevLufs = r.preNormalisationLufs, lufs = -200.0;
+    double bestGain = gain, bestLufs = -200.0, bestMiss = 1e9;
     for (int attempt = 0; attempt < kMaxNormalisationTries; ++attempt) {
-      if (cache) cache->clear();
-      const double lufs = outputPass(store, total, rate, params, gain, keep);
-      cached = cache != nullptr;
-      cachedGain = gain;
-      cachedLufs = lufs;
+      lufs = deliverAt(gain);
       ++r.normalisationTries;
-      if (progress) progress(0.75 + 0.02 * (attempt + 1), "normalise");
       const double miss = target - lufs;
       if (std::fabs(miss) < std::fabs(bestMiss)) {
         bestMiss = miss;
         bestGain = gain;
+        bestLufs = lufs;
       }
       if (std::fabs(miss) <= kLoudnessTolerance || lufs <= -100.0) break;
       double next;
       if (attempt == 0) {
-        // The model's error at this gain, taken as its error near it: the model's slope (how
-        // much loudness the limiter takes back per dB) is better than any from one point.
-        const double offset = lufs - model.predictLufs(gain, limiterCeilingDb);
-        next = model.gainFor(target, limiterCeilingDb, minGain, maxGain, offset);
+        // Read the model's error as a level error e (the output behaves as the model at e dB
+        // more gain): e is where the model predicts what was measured, less the gain used. A
+        // level error is corrected exactly; an error in how hard the limiter works, nearly so
+        // (it changes slowly with the gain), and no one-point slope could do better.
+        const double e = model.gainFor(lufs, limiterCeilingDb, -40.0, 40.0) - gain;
+        next = quantiseDb(std::clamp(model.gainFor(target, limiterCeilingDb, -40.0, 40.0) - e, minGain, maxGain));
       } else {
         double slope = (lufs - prevLufs) / (gain - prevGain);
         if (miss > 0.0 && slope < 0.2) break;  // the limiter is saturating
@@ -516,29 +529,12 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
       gain = next;
     }
     r.normalisationDb = bestGain;
+    // The sink holds the last try; an earlier one may have come closer.
+    r.deliveredLufs = sinkGain == bestGain ? bestLufs : deliverAt(bestGain);
   } else {
     r.notes.push_back("output loudness could not be measured (silence, or shorter than 400 ms): "
                       "no loudness normalisation applied");
-  }
-
-  // 5. Deliver with the chosen gain.
-  OutputStage probe;
-  probe.prepare(rate, kBlock);
-  r.latencyFrames = chainLatency + probe.latency();
-  int64_t written = 0;
-  auto deliver = [&](const float* L, const float* R, int n) {
-    sink.write(L, R, n);
-    written += n;
-    if (progress && total > 0) progress(0.92 + 0.08 * static_cast<double>(written) / total, "write");
-  };
-  if (cached && cachedGain == r.normalisationDb) {
-    // The last try used the chosen gain: its output is the delivery, already measured.
-    cache->rewind();
-    std::vector<float> L(kBlock), R(kBlock);
-    for (int n; (n = cache->read(L.data(), R.data(), kBlock)) > 0;) deliver(L.data(), R.data(), n);
-    r.deliveredLufs = cachedLufs;
-  } else {
-    r.deliveredLufs = outputPass(store, total, rate, params, r.normalisationDb, deliver);
+    r.deliveredLufs = deliverAt(0.0);
   }
   if (std::fabs(target - r.deliveredLufs) > 0.5 && r.deliveredLufs > -100.0) {
     r.notes.push_back("the loudness target is not reachable under this true-peak ceiling without "

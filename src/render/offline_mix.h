@@ -44,22 +44,23 @@ class FrameSource {
   virtual int64_t read(float* interleaved, int64_t frames) = 0;  // 0 at the end
 };
 
-// Receives the delivered stereo frames, once, in order.
+// Receives the delivered stereo frames in order. restart() discards everything written so far:
+// the delivery is then written again from its first frame (when a normalisation try missed the
+// target, which the mix knows only once it has written and measured it).
 class FrameSink {
  public:
   virtual ~FrameSink() = default;
   virtual void write(const float* left, const float* right, int n) = 0;
+  virtual void restart() = 0;
 };
 
-// Stereo float frames written once, then read back from the start as often as needed;
-// clear() empties it for a new write.
+// Stereo float frames written once, then read back from the start as often as needed.
 class FrameStore {
  public:
   virtual ~FrameStore() = default;
   virtual void append(const float* left, const float* right, int n) = 0;
   virtual void rewind() = 0;
   virtual int read(float* left, float* right, int n) = 0;  // 0 at the end
-  virtual void clear() = 0;
 };
 
 class MemoryFrameStore : public FrameStore {
@@ -67,10 +68,6 @@ class MemoryFrameStore : public FrameStore {
   void append(const float* left, const float* right, int n) override;
   void rewind() override { pos_ = 0; }
   int read(float* left, float* right, int n) override;
-  void clear() override {
-    data_.clear();
-    pos_ = 0;
-  }
 
  private:
   std::vector<float> data_;  // interleaved
@@ -137,10 +134,6 @@ struct BeatAnalysis {
 };
 BeatAnalysis analyseBeat(FrameSource& beat);
 
-// Runs the whole mix of `source` with `params` (target loudness and ceiling are parameters)
-// and delivers the result to `sink`: as many frames as the input, or as the beat if there is a
-// longer one. `store` holds the chain's output between passes. `beat` (optional) is an
-// instrumental at any rate, mixed under the vocal at the vocal's rate.
 // The tempo of a whole source (the estimate `vocalmix analyze` reports and the delay follows).
 tempo::TempoEstimate estimateTempo(FrameSource& source);
 
@@ -153,11 +146,13 @@ struct MixOptions {
   // analyseInput / estimateTempo would give): the mix skips those passes over the input.
   const InputAnalysis* input = nullptr;
   const tempo::TempoEstimate* vocalTempo = nullptr;  // used only when there is no beat
-  // When set, every normalisation try keeps its output here, so delivering the chosen try is
-  // a copy instead of one more output-stage pass (costs a temp file the size of the output).
-  FrameStore* deliveryCache = nullptr;
 };
 
+// Runs the whole mix of `source` with `params` (target loudness and ceiling are parameters)
+// and delivers the result to `sink`: as many frames as the input, or as the beat if there is a
+// longer one (restarting the sink when a normalisation try misses). `store` holds the chain's
+// output between passes. `beat` (optional) is an instrumental at any rate, mixed under the
+// vocal at the vocal's rate.
 MixResult runOfflineMix(FrameSource& source, const ParamSet& params, FrameStore& store,
                         FrameSink& sink, const Progress& progress = {},
                         FrameSource* beat = nullptr, const MixOptions& options = {});

@@ -98,7 +98,8 @@ class FoldedSource : public FrameSource {
 
 class ProfileSink : public FrameSink {
  public:
-  explicit ProfileSink(int rate) : analyzer_(rate, 2) {}
+  explicit ProfileSink(int rate) : rate_(rate), analyzer_(rate, 2) {}
+  void restart() override { analyzer_ = analysis::ProfileAnalyzer(rate_, 2); }
   void write(const float* l, const float* r, int n) override {
     inter_.resize(2 * static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
@@ -110,6 +111,7 @@ class ProfileSink : public FrameSink {
   AudioProfile finish() const { return analyzer_.finish(); }
 
  private:
+  int rate_;
   analysis::ProfileAnalyzer analyzer_;
   std::vector<float> inter_;
 };

@@ -20,9 +20,6 @@ namespace {
 
 // The chain's output between passes: raw interleaved floats in an anonymous temp file (removed
 // by the system even if the process dies), so an hour-long render needs no hour of RAM.
-// clear() rewinds and overwrites rather than truncating: every normalisation try writes the same
-// number of frames, and reusing the file's pages saves the kernel freeing and allocating them
-// again (≈ 10 % of a render's time went there). Reads stop at what was written since clear().
 class TempFileFrameStore : public FrameStore {
  public:
   TempFileFrameStore() : file_(std::tmpfile()) {
@@ -41,43 +38,33 @@ class TempFileFrameStore : public FrameStore {
     if (std::fwrite(buffer_.data(), sizeof(float), buffer_.size(), file_) != buffer_.size()) {
       throw RenderError("writing the render's temporary file failed (disk full?)");
     }
-    written_ += n;
   }
   void rewind() override {
     std::fflush(file_);
     std::rewind(file_);
-    read_ = 0;
-  }
-  void clear() override {
-    rewind();
-    written_ = 0;
   }
   int read(float* left, float* right, int n) override {
-    const auto want = static_cast<size_t>(std::min<int64_t>(n, written_ - read_));
-    buffer_.resize(2 * want);
-    const size_t got = want > 0 ? std::fread(buffer_.data(), 2 * sizeof(float), want, file_) : 0;
+    buffer_.resize(2 * static_cast<size_t>(n));
+    const size_t got = std::fread(buffer_.data(), 2 * sizeof(float), static_cast<size_t>(n), file_);
     for (size_t i = 0; i < got; ++i) {
       left[i] = buffer_[2 * i];
       right[i] = buffer_[2 * i + 1];
     }
-    read_ += static_cast<int64_t>(got);
     return static_cast<int>(got);
   }
 
  private:
   std::FILE* file_;
   std::vector<float> buffer_;
-  int64_t written_ = 0, read_ = 0;  // frames since clear(), since rewind()
 };
 
 // Writes the delivery: float formats as they are, integer formats through TPDF dither with
 // fixed seeds, so the bytes depend only on the samples.
 class FileSink : public FrameSink {
  public:
-  FileSink(const RenderRequest& req, int sampleRate)
-      : req_(req),
-        writer_(std::make_unique<io::AudioWriter>(req.outputPath, sampleRate, 2, req.format)),
-        analyzer_(sampleRate, 2) {}
+  FileSink(const RenderRequest& req, int sampleRate) : req_(req), sampleRate_(sampleRate) { start(); }
+
+  void restart() override { start(); }
 
   void write(const float* left, const float* right, int n) override {
     buffer_.resize(static_cast<size_t>(2) * n);
@@ -95,19 +82,30 @@ class FileSink : public FrameSink {
       }
     }
     writer_->write(buffer_.data(), n);
-    analyzer_.addFrames(buffer_.data(), n);
+    analyzer_->addFrames(buffer_.data(), n);
   }
 
   void commit() { writer_->commit(); }
-  analysis::QualityReport report() const { return analyzer_.finish(); }
+  analysis::QualityReport report() const { return analyzer_->finish(); }
 
  private:
-  const RenderRequest& req_;
-  std::unique_ptr<io::AudioWriter> writer_;
+  // A fresh temp file (the old one is deleted first), report and dither.
+  void start() {
+    writer_.reset();
+    writer_ = std::make_unique<io::AudioWriter>(req_.outputPath, sampleRate_, 2, req_.format);
+    analyzer_.emplace(sampleRate_, 2);
+    ditherLeft_ = TpdfDither(kLeftSeed);
+    ditherRight_ = TpdfDither(kRightSeed);
+  }
+
   // One generator per channel (fixed seeds): independent dither in left and right, and the two
   // xorshift chains run side by side instead of one after the other.
-  TpdfDither ditherLeft_{0x9E3779B97F4A7C15ULL}, ditherRight_{0xD1B54A32D192ED03ULL};
-  analysis::QualityAnalyzer analyzer_;
+  static constexpr uint64_t kLeftSeed = 0x9E3779B97F4A7C15ULL, kRightSeed = 0xD1B54A32D192ED03ULL;
+  const RenderRequest& req_;
+  int sampleRate_;
+  std::unique_ptr<io::AudioWriter> writer_;
+  TpdfDither ditherLeft_{kLeftSeed}, ditherRight_{kRightSeed};
+  std::optional<analysis::QualityAnalyzer> analyzer_;
   std::vector<float> buffer_;
 };
 
@@ -173,7 +171,7 @@ json renderFile(const RenderRequest& req) {
   }
 
   FileSource source(reader);
-  TempFileFrameStore store, deliveryCache;
+  TempFileFrameStore store;
   FileSink sink(req, info.sampleRate);
   MixOptions options;
   options.detectTempo = req.detectTempo;
@@ -182,7 +180,6 @@ json renderFile(const RenderRequest& req) {
   std::optional<tempo::TempoEstimate> tempoEstimate;
   if (vocalTempo) tempoEstimate = vocalTempo->finish();
   options.vocalTempo = tempoEstimate ? &*tempoEstimate : nullptr;
-  options.deliveryCache = &deliveryCache;
   const MixResult mix = runOfflineMix(source, params, store, sink, req.progress,
                                       beatSource ? &*beatSource : nullptr, options);
   params.set(ParamId::DelayBpm, mix.delayBpm);  // the report shows what was used

@@ -47,6 +47,7 @@ class FiniteSink : public render::FrameSink {
     }
     frames += n;
   }
+  void restart() override { frames = 0; }
   int64_t frames = 0;
 };
 

@@ -87,6 +87,7 @@ class VectorSink : public FrameSink {
       samples.push_back(r[i]);
     }
   }
+  void restart() override { samples.clear(); }
   std::vector<float> samples;
 };
 

@@ -34,6 +34,28 @@ inline Pair loadFloatPair(const float* p) {
 #endif
 }
 
+// A Pair rounded to two floats, stored adjacently (as static_cast<float> per lane: both round
+// to nearest under the default rounding mode, so the bits are the same).
+inline void storeFloatPair(float* p, Pair v) {
+#if defined(__SSE2__)
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_castps_si128(_mm_cvtpd_ps((__m128d)v)));
+#else
+  typedef float Float2 __attribute__((vector_size(8)));
+  const Float2 f = __builtin_convertvector(v, Float2);
+  __builtin_memcpy(p, &f, sizeof f);
+#endif
+}
+
+// Each lane rounded to float and widened back (what storing to float and reading back gives).
+inline Pair roundToFloat(Pair v) {
+#if defined(__SSE2__)
+  return (Pair)_mm_cvtps_pd(_mm_cvtpd_ps((__m128d)v));
+#else
+  typedef float Float2 __attribute__((vector_size(8)));
+  return __builtin_convertvector(__builtin_convertvector(v, Float2), Pair);
+#endif
+}
+
 // Per lane: m ? a : b.
 inline Pair selectPair(PairMask m, Pair a, Pair b) {
   return (Pair)(((PairMask)a & m) | ((PairMask)b & ~m));

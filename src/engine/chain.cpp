@@ -7,6 +7,7 @@
 
 #include "dsp/biquad_lanes.h"
 #include "dsp/dmath.h"
+#include "dsp/pair.h"
 
 namespace vocalmix {
 
@@ -305,11 +306,23 @@ void Chain::processChunk(const float* inL, const float* inR, const float* beatL,
   };
   if (inputGain_.isSmoothing()) {
     for (int i = 0; i < n; ++i) x[i] = mid(i) * inputGain_.next();
+    for (int i = 0; i < n; ++i) inPeak = std::max(inPeak, std::fabs(x[i]));
   } else {
+    // The same per sample, two at a time (|s| ≤ 1e6 is false for NaN, as fabs(s) <= 1e6 is).
     const double gain = inputGain_.current();
-    for (int i = 0; i < n; ++i) x[i] = mid(i) * gain;
+    const Pair half = splat(0.5), limit = splat(1e6), g = splat(gain);
+    Pair peak = splat(0.0);
+    int i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const Pair s = half * (loadFloatPair(inL + i) + loadFloatPair(inR + i));
+      const Pair v = (Pair)((PairMask)s & (absPair(s) <= limit)) * g;
+      storePair(x + i, v);
+      peak = maxPair(peak, absPair(v));
+    }
+    for (; i < n; ++i) x[i] = mid(i) * gain;
+    inPeak = std::max(peak[0], peak[1]);
+    for (int k = n & ~1; k < n; ++k) inPeak = std::max(inPeak, std::fabs(x[k]));
   }
-  for (int i = 0; i < n; ++i) inPeak = std::max(inPeak, std::fabs(x[i]));
   dc_.process(x, n);
 
   // 2. High-pass (12 dB/oct, or two sections for 24) and the optional low-pass.
@@ -406,7 +419,12 @@ void Chain::processChunk(const float* inL, const float* inR, const float* beatL,
   double* reverbIn = sendReverb_.data();
   if (!delaySend_.isSmoothing() && !reverbSend_.isSmoothing()) {
     const double gd = delaySend_.current(), gr = reverbSend_.current();
-    for (int i = 0; i < n; ++i) {
+    int i = 0;
+    for (; i + 2 <= n; i += 2) {
+      storePair(delayIn + i, loadPair(x + i) * splat(gd));
+      storePair(reverbIn + i, loadPair(x + i) * splat(gr));
+    }
+    for (; i < n; ++i) {
       delayIn[i] = x[i] * gd;
       reverbIn[i] = x[i] * gr;
     }
@@ -441,8 +459,23 @@ void Chain::processChunk(const float* inL, const float* inR, const float* beatL,
       outR_[i] = roundOutput((x[i] + outR_[i]) + wetR_[i]);
     }
   } else {
-    // No output stage: the rounded values are already floats, so write them out here.
-    for (int i = 0; i < n; ++i) {
+    // No output stage: the rounded values are already floats, so write them out here. Two
+    // frames at a time, each lane roundOutput's steps (flushing first, then rounding, is the
+    // same: a flushed value rounds to 0).
+    int i = 0;
+    Pair peak = splat(0.0);
+    for (; i + 2 <= n; i += 2) {
+      const Pair dry = loadPair(x + i);
+      const Pair l = roundToFloat(flushBelow((dry + loadPair(outL_.data() + i)) + loadPair(wetL_.data() + i), 1e-20));
+      const Pair r = roundToFloat(flushBelow((dry + loadPair(outR_.data() + i)) + loadPair(wetR_.data() + i), 1e-20));
+      storePair(outL_.data() + i, l);
+      storePair(outR_.data() + i, r);
+      storeFloatPair(outL + i, l);
+      storeFloatPair(outR + i, r);
+      peak = maxPair(peak, maxPair(absPair(l), absPair(r)));
+    }
+    outPeak = std::max(peak[0], peak[1]);
+    for (; i < n; ++i) {
       const double l = roundOutput((x[i] + outL_[i]) + wetL_[i]);
       const double r = roundOutput((x[i] + outR_[i]) + wetR_[i]);
       outL_[i] = l;

@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 #include "analysis/integrated_loudness.h"
 #include "analysis/tempo.h"
 #include "dsp/denoiser.h"
 #include "dsp/dmath.h"
+#include "dsp/pair.h"
 #include "dsp/resampler.h"
 #include "engine/chain.h"
 #include "engine/output_stage.h"
@@ -49,7 +51,14 @@ class ChannelFolder {
   int read() {
     const int ch = source_.channels();
     const int n = static_cast<int>(source_.read(interleaved_.data(), kBlock));
-    for (int i = 0; i < n; ++i) foldFrame(&interleaved_[static_cast<size_t>(i) * ch], ch, left_[i], right_[i]);
+    if (ch == 2) {
+      for (int i = 0; i < n; ++i) {
+        left_[i] = interleaved_[2 * static_cast<size_t>(i)];
+        right_[i] = interleaved_[2 * static_cast<size_t>(i) + 1];
+      }
+    } else {
+      for (int i = 0; i < n; ++i) foldFrame(&interleaved_[static_cast<size_t>(i) * ch], ch, left_[i], right_[i]);
+    }
     return n;
   }
   const float* interleaved() const { return interleaved_.data(); }
@@ -110,22 +119,45 @@ void InputAnalyzer::add(const float* interleaved, int frames) {
   for (int done = 0; done < frames;) {
     const int n = std::min(kBlock, frames - done);
     const float* block = interleaved + static_cast<size_t>(done) * ch;
-    for (int i = 0; i < n; ++i) {
-      const float* f = block + static_cast<size_t>(i) * ch;
-      if (s.a.firstNonFiniteFrame < 0) {
-        for (int c = 0; c < ch; ++c) {
-          if (!std::isfinite(f[c])) {
-            s.a.firstNonFiniteFrame = s.a.frames + i;
-            break;
-          }
+    if (ch == 2) {
+      // Stereo, two frames at a time: the same mid as below (foldFrame passes l and r as they
+      // are), and a non-finite sample makes its mid non-finite, so the mid alone finds it.
+      const Pair half = splat(0.5), limit = splat(std::numeric_limits<double>::max());
+      int i = 0;
+      for (; i + 2 <= n; i += 2) {
+        const Pair l = {block[2 * i], block[2 * i + 2]}, r = {block[2 * i + 1], block[2 * i + 3]};
+        const Pair m = half * (l + r);
+        // |m| ≤ max is false for NaN and ±inf: those become 0.
+        const PairMask finite = absPair(m) <= limit;
+        storePair(s.midD.data() + i, (Pair)((PairMask)m & finite));
+        if (s.a.firstNonFiniteFrame < 0 && !(finite[0] && finite[1])) {
+          s.a.firstNonFiniteFrame = s.a.frames + i + (finite[0] ? 1 : 0);
         }
       }
-      // The chain's dry vocal is the mid of left and right: measure exactly that.
-      float l, r;
-      foldFrame(f, ch, l, r);
-      const double m = 0.5 * (static_cast<double>(l) + static_cast<double>(r));
-      s.midD[i] = std::isfinite(m) ? m : 0.0;
-      s.mid[i] = static_cast<float>(s.midD[i]);
+      for (; i < n; ++i) {
+        const double m = 0.5 * (static_cast<double>(block[2 * i]) + static_cast<double>(block[2 * i + 1]));
+        if (!std::isfinite(m) && s.a.firstNonFiniteFrame < 0) s.a.firstNonFiniteFrame = s.a.frames + i;
+        s.midD[i] = std::isfinite(m) ? m : 0.0;
+      }
+      for (int k = 0; k < n; ++k) s.mid[k] = static_cast<float>(s.midD[k]);
+    } else {
+      for (int i = 0; i < n; ++i) {
+        const float* f = block + static_cast<size_t>(i) * ch;
+        if (s.a.firstNonFiniteFrame < 0) {
+          for (int c = 0; c < ch; ++c) {
+            if (!std::isfinite(f[c])) {
+              s.a.firstNonFiniteFrame = s.a.frames + i;
+              break;
+            }
+          }
+        }
+        // The chain's dry vocal is the mid of left and right: measure exactly that.
+        float l, r;
+        foldFrame(f, ch, l, r);
+        const double m = 0.5 * (static_cast<double>(l) + static_cast<double>(r));
+        s.midD[i] = std::isfinite(m) ? m : 0.0;
+        s.mid[i] = static_cast<float>(s.midD[i]);
+      }
     }
     s.meter.addFrames(s.mid.data(), n);
     s.noise.push(s.midD.data(), n);
@@ -276,7 +308,7 @@ void mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& params,
   in.rewind();
   if (beat) beat->rewind();
   std::vector<float> outL(kBlock), outR(kBlock), zeros(kBlock, 0.0f);
-  std::vector<float> beatL(kBlock), beatR(kBlock), vocalL(kBlock), vocalR(kBlock);
+  std::vector<float> beatL(kBlock), beatR(kBlock);
   int64_t fed = 0;
   bool vocalLeft = true;
   latencyCompensated(total, latency,
@@ -288,10 +320,8 @@ void mixIntoStore(FrameSource& source, BeatStream* beat, const ParamSet& params,
           if (fed >= total) return 0;
           n = vocalLeft ? in.read() : 0;
           if (n > 0) {
-            std::copy(in.left(), in.left() + n, vocalL.begin());
-            std::copy(in.right(), in.right() + n, vocalR.begin());
-            l = vocalL.data();
-            r = vocalR.data();
+            l = in.left();
+            r = in.right();
           } else {  // the vocal has ended before the beat: silence on the vocal input
             vocalLeft = false;
             n = static_cast<int>(std::min<int64_t>(kBlock, total - fed));
@@ -361,12 +391,27 @@ double outputPass(FrameStore& store, int64_t total, int sampleRate, const ParamS
       [&](bool inputLeft) {
         const int n = inputLeft ? store.read(inL.data(), inR.data(), kBlock) : kBlock;
         if (n == 0) return 0;
-        for (int i = 0; i < n; ++i) {
-          l[i] = inputLeft ? inL[i] : 0.0;
-          r[i] = inputLeft ? inR[i] : 0.0;
+        if (inputLeft) {
+          int i = 0;
+          for (; i + 2 <= n; i += 2) {
+            storePair(l.data() + i, loadFloatPair(inL.data() + i));
+            storePair(r.data() + i, loadFloatPair(inR.data() + i));
+          }
+          for (; i < n; ++i) {
+            l[i] = inL[i];
+            r[i] = inR[i];
+          }
+        } else {
+          std::fill(l.begin(), l.begin() + n, 0.0);
+          std::fill(r.begin(), r.begin() + n, 0.0);
         }
         stage.process(l.data(), r.data(), n);
-        for (int i = 0; i < n; ++i) {
+        int i = 0;
+        for (; i + 2 <= n; i += 2) {
+          storeFloatPair(outL.data() + i, loadPair(l.data() + i));
+          storeFloatPair(outR.data() + i, loadPair(r.data() + i));
+        }
+        for (; i < n; ++i) {
           outL[i] = static_cast<float>(l[i]);
           outR[i] = static_cast<float>(r[i]);
         }

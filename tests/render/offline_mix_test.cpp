@@ -1,9 +1,11 @@
-// The offline mix's normalisation loop when the first exact pass misses the target: the sink is
+// The offline mix: the input analysis's non-finite check, and the normalisation loop when the
+// first exact pass misses the target: the sink is
 // restarted and holds only the delivered try, and the retry lands. A miss is forced with a store
 // that reads the chain's output back louder than it was written, so the output model (fed what
 // was written) is wrong by a known amount. Reference: IntegratedLoudness over what the sink holds.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "analysis/integrated_loudness.h"
@@ -75,5 +77,30 @@ TEST_CASE("a missed normalisation try restarts the sink, which then holds the de
     meter.addStereo(sink.left.data(), sink.right.data(), static_cast<int>(sink.left.size()));
     CHECK(meter.lufs() == Approx(r.deliveredLufs).margin(1e-9));
     CHECK(r.deliveredLufs == Approx(-14.0).margin(render::kLoudnessTolerance));
+  }
+}
+
+TEST_CASE("the input analysis finds the first non-finite frame, whatever the layout and position",
+          "[render][mix]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  for (int channels : {1, 2, 3}) {
+    // Frames 0, 1 (the second of a pair), 2 (the first of a pair), the last frame (a tail after
+    // the pairs when the count is odd), and none.
+    constexpr int64_t kFrames = 24001;  // 0.5 s: long enough to measure, an odd count
+    for (int64_t at : {int64_t{0}, int64_t{1}, int64_t{2}, int64_t{4095}, kFrames - 1, int64_t{-1}}) {
+      INFO(channels << " channels, bad sample at frame " << at);
+      std::vector<float> samples(static_cast<size_t>(kFrames) * channels);
+      for (size_t i = 0; i < samples.size(); ++i) samples[i] = 0.1f * static_cast<float>((i * 7919) % 13) - 0.6f;
+      if (at >= 0) {
+        samples[static_cast<size_t>(at) * channels + (channels - 1)] = static_cast<float>(nan);
+        if (at < kFrames - 1) samples[static_cast<size_t>(kFrames - 1) * channels] = static_cast<float>(inf);
+      }
+      testing::MemorySource source(samples, channels, 48000);
+      const render::InputAnalysis a = render::analyseInput(source);
+      CHECK(a.firstNonFiniteFrame == at);
+      CHECK(a.frames == kFrames);
+      CHECK(a.integratedLufs > -100.0);  // non-finite samples are measured as silence
+    }
   }
 }

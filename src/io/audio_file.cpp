@@ -258,6 +258,12 @@ int sndfileFormat(OutputFormat f) {
   return SF_FORMAT_WAV | SF_FORMAT_PCM_24;
 }
 
+// 1.5 · 2^52: (v + it) − it is std::nearbyint(v) in the default rounding mode for |v| < 2^51,
+// without the library call. The sum lies between 2^52 and 2^53, where the doubles are exactly
+// the integers, so the addition does the rounding; the constant is even, so ties still go to
+// the even integer. (Exact because the build never contracts or reassociates: no fast-math.)
+constexpr double kRoundToInteger = 6755399441055744.0;
+
 std::string randomSuffix() {
   static thread_local std::mt19937_64 rng{std::random_device{}() ^
                                           static_cast<uint64_t>(::getpid()) << 32};
@@ -369,26 +375,41 @@ void AudioWriter::write(const float* interleaved, int64_t frames) {
     }
     return;
   }
-  // Exact conversion: x · 2^(bits-1) is exact in double, rounding is IEEE round-to-nearest,
-  // and the result is clamped to the word's range. libsndfile takes int32 left-justified.
+  // Exact conversion: x · 2^(bits-1) is exact in double, rounding is IEEE round-to-nearest
+  // (ties to even), NaN becomes 0 and the result is clamped to the word's range. libsndfile
+  // takes int32 left-justified.
   const int bits = bitDepth(format_);
   const double scale = static_cast<double>(int64_t{1} << (bits - 1));
   const double lo = -scale, hi = scale - 1.0;
   const int shift = 32 - bits;
+  const int64_t channels = channels_;
   constexpr int64_t kChunk = 4096;
-  intBuffer_.resize(static_cast<size_t>(kChunk) * channels_);
+  intBuffer_.resize(static_cast<size_t>(kChunk) * channels);
+  int32_t* const dst = intBuffer_.data();
   for (int64_t done = 0; done < frames;) {
     const int64_t n = std::min(kChunk, frames - done);
-    const float* src = interleaved + done * channels_;
-    for (int64_t i = 0; i < n * channels_; ++i) {
+    const float* src = interleaved + done * channels;
+    for (int64_t i = 0; i < n * channels; ++i) {
       double v = static_cast<double>(src[i]) * scale;
-      v = std::isnan(v) ? 0.0 : std::clamp(std::nearbyint(v), lo, hi);
-      intBuffer_[static_cast<size_t>(i)] = static_cast<int32_t>(static_cast<int64_t>(v) << shift);
+      // Clamped before rounding, which gives what clamping after would (rounding is monotone
+      // and keeps the integer limits) and leaves |v| <= 2^23 for the inline rounding.
+      v = std::isnan(v) ? 0.0 : (v < lo ? lo : (v > hi ? hi : v));
+      v = (v + kRoundToInteger) - kRoundToInteger;
+      dst[i] = static_cast<int32_t>(v) << shift;
     }
-    if (sf_writef_int(file_, intBuffer_.data(), n) != n) {
+    if (sf_writef_int(file_, dst, n) != n) {
       fail(std::string("write failed: ") + sf_strerror(file_));
     }
     done += n;
+  }
+}
+
+void AudioWriter::writeInt(const int32_t* interleaved, int64_t frames) {
+  if (committed_ || !file_) fail("write after commit (or on a moved-from writer)");
+  if (!isIntegerFormat(format_)) fail("integer samples for the float format " + toString(format_));
+  if (frames <= 0) return;
+  if (sf_writef_int(file_, interleaved, frames) != frames) {
+    fail(std::string("write failed: ") + sf_strerror(file_));
   }
 }
 

@@ -109,6 +109,11 @@ class AudioWriter {
   // Interleaved frames in ±1.0 full scale. For integer formats the caller has already dithered
   // and quantised to k / 2^(bits-1); anything beyond full scale is clipped, never wrapped.
   void write(const float* interleaved, int64_t frames);
+  // Integer formats only: interleaved frames as libsndfile's sf_writef_int takes them, full
+  // scale ±2^31, so the word's code k (the sample k / 2^(bits-1)) is k << (32 - bits) and the
+  // file keeps the top `bits` bits. For samples already quantised this gives the bytes write()
+  // gives for k / 2^(bits-1), without the round trip through float and back.
+  void writeInt(const int32_t* interleaved, int64_t frames);
   // Finishes the file (header, flush, fsync) and renames it to the final path.
   void commit();
 

@@ -69,19 +69,35 @@ class FileSink : public FrameSink {
   void write(const float* left, const float* right, int n) override {
     buffer_.resize(static_cast<size_t>(2) * n);
     if (io::isIntegerFormat(req_.format)) {
+      // The report reads the floats k / 2^(bits-1) (exact: |k| <= 2^31 and a power-of-two
+      // scale); the file gets the codes themselves, left-justified as the writer takes them,
+      // so it never converts the floats back. The max clips the dither's NaN code
+      // (INT32_MIN) to negative full scale, as write() would.
       const int bits = io::bitDepth(req_.format);
-      const double scale = 1.0 / static_cast<double>(int64_t{1} << (bits - 1));
+      const int shift = 32 - bits;
+      const int32_t lowest = -(int32_t{1} << (bits - 1));
+      const float scale = 1.0f / static_cast<float>(int32_t{1} << (bits - 1));
+      codes_.resize(static_cast<size_t>(2) * n);
+      // Local copies, so the generators' states stay in registers through the loop.
+      TpdfDither ditherLeft = ditherLeft_, ditherRight = ditherRight_;
       for (int i = 0; i < n; ++i) {
-        buffer_[2 * i] = static_cast<float>(ditherLeft_.quantise(left[i], bits) * scale);
-        buffer_[2 * i + 1] = static_cast<float>(ditherRight_.quantise(right[i], bits) * scale);
+        const int32_t l = ditherLeft.quantise(left[i], bits);
+        const int32_t r = ditherRight.quantise(right[i], bits);
+        buffer_[2 * i] = static_cast<float>(l) * scale;
+        buffer_[2 * i + 1] = static_cast<float>(r) * scale;
+        codes_[2 * i] = std::max(l, lowest) << shift;
+        codes_[2 * i + 1] = std::max(r, lowest) << shift;
       }
+      ditherLeft_ = ditherLeft;
+      ditherRight_ = ditherRight;
+      writer_->writeInt(codes_.data(), n);
     } else {
       for (int i = 0; i < n; ++i) {
         buffer_[2 * i] = left[i];
         buffer_[2 * i + 1] = right[i];
       }
+      writer_->write(buffer_.data(), n);
     }
-    writer_->write(buffer_.data(), n);
     analyzer_->addFrames(buffer_.data(), n);
   }
 
@@ -107,6 +123,7 @@ class FileSink : public FrameSink {
   TpdfDither ditherLeft_{kLeftSeed}, ditherRight_{kRightSeed};
   std::optional<analysis::QualityAnalyzer> analyzer_;
   std::vector<float> buffer_;
+  std::vector<int32_t> codes_;  // integer formats: what the writer gets
 };
 
 // The quality report of a file. The same read also feeds, when given, the tempo analysis and

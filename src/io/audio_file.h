@@ -74,12 +74,14 @@ class AudioReader {
 
  private:
   struct Memory;
+  struct Input;  // a file read through a large buffer
   AudioReader() = default;
   void open();  // opens file_ (from name_ or memory_) and fills info_, or throws
   [[noreturn]] void fail(const std::string& problem) const;
 
   std::string name_;
   std::unique_ptr<Memory> memory_;  // declared before file_: must outlive it
+  std::unique_ptr<Input> input_;    // the same
   sf_private_tag* file_ = nullptr;
   AudioInfo info_;
 };
@@ -123,12 +125,16 @@ class AudioWriter {
  private:
   void discard() noexcept;
   [[noreturn]] void fail(const std::string& problem);
+  [[noreturn]] void failWrite();
+
+  struct Output;  // the temp file behind libsndfile's virtual I/O, buffered
 
   std::string path_;
   std::string tempPath_;
   OutputFormat format_ = OutputFormat::Wav24;
   int channels_ = 0;
   int fd_ = -1;
+  std::unique_ptr<Output> out_;  // declared before file_: must outlive it
   sf_private_tag* file_ = nullptr;
   bool committed_ = false;
   std::vector<int32_t> intBuffer_;

@@ -66,6 +66,12 @@ std::vector<double> sqrtHann(int n) {
 
 double flushTiny(double v) { return (v < kTiny && v > -kTiny) ? 0.0 : v; }
 
+// std::max / std::min per lane, written as the vector conditional: GCC makes one maxpd/minpd of
+// it (whose operand order, NaN and signed-zero rules are exactly these), where the bitwise
+// maxPair/minPair of pair.h cost four instructions. Under WebAssembly it is a per-lane select.
+inline Pair maxOf(Pair a, Pair b) { return a < b ? b : a; }
+inline Pair minOf(Pair a, Pair b) { return b < a ? b : a; }
+
 }  // namespace
 
 int denoiserFftSize(double sampleRate) {
@@ -94,10 +100,11 @@ void Denoiser::prepare(double sampleRate, int /*maxBlock: framing is internal*/)
   for (double& w : synthWindow_) w *= norm;
 
   const auto n = static_cast<size_t>(fftSize_);
-  const auto b = static_cast<size_t>(bins_);
+  const auto b = static_cast<size_t>(bins_) + 1;  // + the spare lane (bins_ is odd)
   inRing_.assign(n, 0.0);
   olaRing_.assign(n, 0.0);
   frame_.assign(n, 0.0);
+  // The FFT never writes the spare lane of re_/im_: it stays 0, so its power is 0.
   re_.assign(b, 0.0);
   im_.assign(b, 0.0);
   power_.assign(b, 0.0);
@@ -105,11 +112,12 @@ void Denoiser::prepare(double sampleRate, int /*maxBlock: framing is internal*/)
   prevClean_.assign(b, 0.0);
   gainState_.assign(b, 1.0);
   gain_.assign(b, 1.0);
+  // Mirrored padding at both ends, and room for the spare lane's five neighbours.
   posterior_.assign(b + kPosteriorBins - 1, 0.0);
   smoothPower_.assign(b, 0.0);
   subMin_.assign(b, 0.0);
   windowMin_.assign(b, 0.0);
-  subMinRing_.assign(b * kSubWindows, 0.0);
+  subMinRing_.assign(static_cast<size_t>(bins_) * kSubWindows, 0.0);  // real bins only
 
   const double frameRate = sampleRate / hop_;
   smoothCoeff_ = dmath::exp(-1.0 / (frameRate * kPowerSmoothSeconds));
@@ -120,14 +128,14 @@ void Denoiser::prepare(double sampleRate, int /*maxBlock: framing is internal*/)
   reductionDb_.prepare(frameRate, kReductionRampSeconds);
 
   // A profile set before prepare at another rate cannot describe this framing.
-  if (!profile_.empty() && profile_.size() != b) profile_.clear();
+  if (!profile_.empty() && profile_.size() != static_cast<size_t>(bins_)) profile_.clear();
   reset();
 }
 
 void Denoiser::reset() {
   std::fill(inRing_.begin(), inRing_.end(), 0.0);
   std::fill(olaRing_.begin(), olaRing_.end(), 0.0);
-  inPos_ = outPos_ = hopFill_ = 0;
+  pos_ = hopFill_ = 0;
   std::fill(prevClean_.begin(), prevClean_.end(), 0.0);
   std::fill(gainState_.begin(), gainState_.end(), 1.0);
   std::fill(gain_.begin(), gain_.end(), 1.0);
@@ -183,47 +191,118 @@ void Denoiser::clearNoiseProfile() {
   if (bins_ > 0) restartTracker();
 }
 
+// Sample by sample this is: store the input at pos_, count digital silence, run a frame when the
+// hop is full, read (flushed) and clear the output slot, advance pos_. Here it runs a hop's worth
+// at a time, each step in that order per sample, so any block split gives the same bits. A run
+// stops at a hop boundary, and the hop divides the ring, so a run never wraps.
 void Denoiser::process(double* x, int n) {
   if (fftSize_ == 0) return;  // not prepared: leave the signal alone
+  const Pair zero = splat(0.0);
+  for (int done = 0; done < n;) {
+    const int run = std::min(n - done, hop_ - hopFill_);
+    double* io = x + done;
+    double* in = inRing_.data() + pos_;
+    double* out = olaRing_.data() + pos_ + 1;  // output slots, shifted by one (see the header)
+    // The sample that completes the hop is read after its frame has been added.
+    const bool frameDue = hopFill_ + run == hop_;
+    const int early = frameDue ? run - 1 : run;
+    PairMask zeros = PairMask{0, 0};
+    int i = 0;
+#pragma GCC unroll 2
+    for (; i + 2 <= early; i += 2) {
+      const Pair v = loadPair(io + i);
+      storePair(in + i, v);
+      zeros |= v == zero;
+      storePair(io + i, flushBelow(loadPair(out + i), kTiny));
+      storePair(out + i, zero);
+    }
+    bool anyZero = (zeros[0] | zeros[1]) != 0;
+    for (; i < early; ++i) {
+      in[i] = io[i];
+      anyZero |= in[i] == 0.0;
+      io[i] = flushTiny(out[i]);
+      out[i] = 0.0;
+    }
+    if (frameDue) {
+      in[early] = io[early];
+      anyZero |= in[early] == 0.0;
+    }
+    if (anyZero) {
+      trackSilence(in, run);
+    } else {  // what trackSilence gives for a run without zeros
+      zeroRun_ = 0;
+      sinceSilence_ = std::min(fftSize_, sinceSilence_ + run);
+    }
+    pos_ = (pos_ + run) & mask_;
+    done += run;
+    if (frameDue) {
+      hopFill_ = 0;
+      processFrame();
+      // The last sample of the hop sat at pos_ − 1: its output slot is pos_.
+      double& slot = olaRing_[static_cast<size_t>(pos_)];
+      io[early] = flushTiny(slot);
+      slot = 0.0;
+    } else {
+      hopFill_ += run;
+    }
+  }
+}
+
+void Denoiser::trackSilence(const double* in, int n) {
   for (int i = 0; i < n; ++i) {
-    const double v = x[i];
-    inRing_[static_cast<size_t>(inPos_)] = v;
-    inPos_ = (inPos_ + 1) & mask_;
     if (sinceSilence_ < fftSize_) ++sinceSilence_;
-    if (v == 0.0) {
+    if (in[i] == 0.0) {
       if (zeroRun_ < kSilentRun) ++zeroRun_;
       if (zeroRun_ >= kSilentRun) sinceSilence_ = 0;
     } else {
       zeroRun_ = 0;
     }
-    if (++hopFill_ == hop_) {
-      hopFill_ = 0;
-      processFrame();
-    }
-    double& slot = olaRing_[static_cast<size_t>(outPos_)];
-    x[i] = flushTiny(slot);
-    slot = 0.0;
-    outPos_ = (outPos_ + 1) & mask_;
   }
 }
 
-// The frame is the last fftSize_ inputs (oldest at inPos_); its output overlap-adds from
-// outPos_, the slot read right now, which fixes the latency at fftSize_ − 1.
+// The frame is the last fftSize_ inputs (oldest at pos_, a multiple of the hop); its output
+// overlap-adds from the slot read right after this frame, which fixes the latency at
+// fftSize_ − 1. Both the frame and the overlap-add are two contiguous pieces of even length.
 void Denoiser::processFrame() {
+  // Members copied to locals: the pair stores could alias them as far as the compiler knows.
+  const int size = fftSize_, bins = bins_, pos = pos_;
+  const int first = size - pos;
+  const double* window = window_.data();
+  const double* ring = inRing_.data();
+  double* frame = frame_.data();
   // Flushed like every state: sub-1e-30 samples would only become float denormals in the FFT.
-  for (int k = 0; k < fftSize_; ++k) {
-    frame_[static_cast<size_t>(k)] = flushTiny(
-        inRing_[static_cast<size_t>((inPos_ + k) & mask_)] * window_[static_cast<size_t>(k)]);
+  // (The unroll pragmas here and below only save loop overhead: two pairs per step.)
+#pragma GCC unroll 2
+  for (int k = 0; k < first; k += 2) {
+    storePair(frame + k, flushBelow(loadPair(ring + pos + k) * loadPair(window + k), kTiny));
   }
-  fft_.forward(frame_.data(), re_.data(), im_.data());
-  double total = 0.0;
-  for (int k = 0; k < bins_; ++k) {
-    power_[k] = re_[k] * re_[k] + im_[k] * im_[k];
-    total += power_[k];
+#pragma GCC unroll 2
+  for (int k = first; k < size; k += 2) {
+    storePair(frame + k, flushBelow(loadPair(ring + (k - first)) * loadPair(window + k), kTiny));
   }
+  fft_.forward(frame, re_.data(), im_.data());
+  double* re = re_.data();
+  double* im = im_.data();
+  double* power = power_.data();
   // A frame holding NaN/Inf (bad input) is dropped whole rather than allowed into the
   // recursive state, which it would poison for good; its share of the output stays silent.
-  if (!std::isfinite(total)) return;
+  // The test is whether the in-order sum of the powers is finite. That sum is surely finite
+  // when no power is above 2^1000 (RealFft has at most 2^15 + 1 bins, so every partial sum stays
+  // below 2^1016 even with rounding); NaN and Inf fail the comparison too. Only a frame that
+  // fails it (garbage input far beyond full scale) pays for the sum itself, one add after another.
+  const Pair limit = splat(0x1p1000);
+  PairMask small = PairMask{-1, -1};
+  for (int k = 0; k < bins; k += 2) {  // the spare lane's power is 0
+    const Pair r = loadPair(re + k), i = loadPair(im + k);
+    const Pair p = r * r + i * i;
+    storePair(power + k, p);
+    small &= p <= limit;
+  }
+  if ((small[0] & small[1]) == 0) {
+    double total = 0.0;
+    for (int k = 0; k < bins; ++k) total += power[k];
+    if (!std::isfinite(total)) return;
+  }
 
   if (profile_.empty() && sinceSilence_ >= fftSize_) trackNoise();
 
@@ -231,35 +310,55 @@ void Denoiser::processFrame() {
   const double reduction = reductionDb_.next();
   computeGains(reduction > 0.0 ? dmath::dbToGain(-reduction) : 1.0);
 
-  for (int k = 0; k < bins_; ++k) {
-    re_[k] *= gain_[k];
-    im_[k] *= gain_[k];
+  const double* gain = gain_.data();
+#pragma GCC unroll 2
+  for (int k = 0; k < bins; k += 2) {
+    const Pair g = loadPair(gain + k);
+    storePair(re + k, loadPair(re + k) * g);
+    storePair(im + k, loadPair(im + k) * g);
   }
-  fft_.inverse(re_.data(), im_.data(), frame_.data());
-  for (int k = 0; k < fftSize_; ++k) {
-    olaRing_[static_cast<size_t>((outPos_ + k) & mask_)] +=
-        frame_[static_cast<size_t>(k)] * synthWindow_[static_cast<size_t>(k)];
+  fft_.inverse(re, im, frame);
+  const double* synth = synthWindow_.data();
+  double* ola = olaRing_.data();
+#pragma GCC unroll 2
+  for (int k = 0; k < first; k += 2) {
+    double* o = ola + pos + k;
+    storePair(o, loadPair(o) + loadPair(frame + k) * loadPair(synth + k));
+  }
+#pragma GCC unroll 2
+  for (int k = first; k < size; k += 2) {
+    double* o = ola + (k - first);
+    storePair(o, loadPair(o) + loadPair(frame + k) * loadPair(synth + k));
   }
 }
 
 void Denoiser::trackNoise() {
+  const int bins = bins_;
+  double* smooth = smoothPower_.data();
+  double* subMin = subMin_.data();
+  const double* windowMin = windowMin_.data();
+  const double* power = power_.data();
+  double* inverseNoise = inverseNoise_.data();
   if (!tracking_) {
     std::copy(power_.begin(), power_.end(), smoothPower_.begin());
     tracking_ = true;
   } else {
-    const double a = smoothCoeff_;
-    for (int k = 0; k < bins_; ++k) {
-      smoothPower_[k] = flushTiny(a * smoothPower_[k] + (1.0 - a) * power_[k]);
+    const Pair a = splat(smoothCoeff_), b = splat(1.0 - smoothCoeff_);
+    for (int k = 0; k < bins; k += 2) {
+      storePair(smooth + k,
+                flushBelow(a * loadPair(smooth + k) + b * loadPair(power + k), kTiny));
     }
   }
-  for (int k = 0; k < bins_; ++k) {
-    subMin_[k] = std::min(subMin_[k], smoothPower_[k]);
-    inverseNoise_[k] = 1.0 / std::max(kMinBias * std::min(windowMin_[k], subMin_[k]), kTiny);
+  const Pair one = splat(1.0), bias = splat(kMinBias), tiny = splat(kTiny);
+  for (int k = 0; k < bins; k += 2) {
+    const Pair m = minOf(loadPair(subMin + k), loadPair(smooth + k));
+    storePair(subMin + k, m);
+    storePair(inverseNoise + k, one / maxOf(bias * minOf(loadPair(windowMin + k), m), tiny));
   }
   if (++subFill_ < subLength_) return;
   // Sub-window complete: it replaces the oldest in the ring; the window minimum is refreshed.
   subFill_ = 0;
-  std::copy(subMin_.begin(), subMin_.end(), subMinRing_.begin() + subIndex_ * bins_);
+  std::copy(subMin_.begin(), subMin_.begin() + bins_, subMinRing_.begin() + subIndex_ * bins_);
   subIndex_ = (subIndex_ + 1) % kSubWindows;
   std::fill(subMin_.begin(), subMin_.end(), HUGE_VAL);
   std::copy(subMinRing_.begin(), subMinRing_.begin() + bins_, windowMin_.begin());
@@ -269,47 +368,73 @@ void Denoiser::trackNoise() {
   }
 }
 
+// Two bins per step (the last step's second lane is the spare one); per lane, the same
+// operations in the same order as the per-bin formula in the comments.
 void Denoiser::computeGains(double floorGain) {
   // Posterior SNR γ = |X|²/λ, padded by mirroring so every bin averages five.
   const int pad = kPosteriorBins / 2;
-  for (int k = 0; k < bins_; ++k) {
-    posterior_[static_cast<size_t>(k + pad)] = power_[k] * inverseNoise_[k];
+  const int bins = bins_;
+  const double* power = power_.data();
+  const double* inverseNoise = inverseNoise_.data();
+  double* posterior = posterior_.data();
+#pragma GCC unroll 2
+  for (int k = 0; k < bins; k += 2) {
+    storePair(posterior + pad + k, loadPair(power + k) * loadPair(inverseNoise + k));
   }
   for (int j = 1; j <= pad; ++j) {
-    posterior_[static_cast<size_t>(pad - j)] = posterior_[static_cast<size_t>(pad + j)];
-    posterior_[static_cast<size_t>(pad + bins_ - 1 + j)] =
-        posterior_[static_cast<size_t>(pad + bins_ - 1 - j)];
+    posterior[pad - j] = posterior[pad + j];
+    posterior[pad + bins - 1 + j] = posterior[pad + bins - 1 - j];
   }
-  for (int k = 0; k < bins_; ++k) {
-    const double* p = posterior_.data() + k;
-    double local = 0.0;
-    for (int j = 0; j < kPosteriorBins; ++j) local += p[j];
-    local *= 1.0 / kPosteriorBins;
-    double prior = kDecisionDirected * prevClean_[k] * inverseNoise_[k] +
-                   (1.0 - kDecisionDirected) * std::max(local - 1.0, 0.0);
-    if (local > kOnsetPosterior) prior = std::max(prior, local - 1.0);
-    prior = std::max(prior, kMinPriorSnr);
-    const double wiener = prior / (1.0 + prior);
-    prevClean_[k] = flushTiny(wiener * wiener * power_[k]);
+  double* prevClean = prevClean_.data();
+  double* gainState = gainState_.data();
+  const Pair zero = splat(0.0), one = splat(1.0), fifth = splat(1.0 / kPosteriorBins);
+  const Pair decision = splat(kDecisionDirected), ml = splat(1.0 - kDecisionDirected);
+  const Pair onset = splat(kOnsetPosterior), minusInf = splat(-HUGE_VAL);
+  const Pair minPrior = splat(kMinPriorSnr);
+  const Pair floor = splat(floorGain), settle = splat(1e-12);
+  const Pair attack = splat(attackCoeff_), release = splat(releaseCoeff_);
+  for (int k = 0; k < bins; k += 2) {
+    // local = (γ[k−2] + … + γ[k+2]) · (1/5), summed from 0 in that order.
+    const double* p = posterior + k;
+    Pair local = zero + loadPair(p);
+    for (int j = 1; j < kPosteriorBins; ++j) local += loadPair(p + j);
+    local *= fifth;
+    // prior = 0.993·prevClean/λ + 0.007·max(local − 1, 0); beyond the onset threshold at least
+    // local − 1; never below −30 dB.
+    const Pair excess = local - one;
+    Pair prior = decision * loadPair(prevClean + k) * loadPair(inverseNoise + k) +
+                 ml * maxOf(excess, zero);
+    // Beyond the onset threshold std::max(prior, excess), elsewhere std::max(prior, −∞), which
+    // is prior (NaN too). GCC turns a select of a select into per-lane scalar moves; this form
+    // stays two lanes wide.
+    prior = maxOf(prior, selectPair(local > onset, excess, minusInf));
+    prior = maxOf(prior, minPrior);
+    const Pair wiener = prior / (one + prior);
+    storePair(prevClean + k, flushBelow(wiener * wiener * loadPair(power + k), kTiny));
 
     // Fast opening, slower closing; settle exactly so 0 dB reduction stays exactly unity.
-    const double target = std::max(wiener, floorGain);
-    double g = gainState_[k];
-    g += (target > g ? attackCoeff_ : releaseCoeff_) * (target - g);
-    if (std::fabs(target - g) < 1e-12) g = target;
-    gainState_[k] = g;
+    const Pair target = maxOf(wiener, floor);
+    Pair g = loadPair(gainState + k);
+    g += selectPair(target > g, attack, release) * (target - g);
+    g = selectPair(absPair(target - g) < settle, target, g);
+    storePair(gainState + k, g);
   }
   // DC is no voice, and its real-valued bin (one degree of freedom) is the spikiest of all under
   // rumble: it follows its neighbour instead of deciding for itself.
-  gainState_[0] = gainState_[1];
+  gainState[0] = gainState[1];
   // [¼ ½ ¼] across bins: an isolated bin can never stand far above its neighbours (the
   // "musical" tone), while a voice harmonic spans ≥ 3 bins of the sqrt-Hann main lobe anyway.
-  const int last = bins_ - 1;
-  gain_[0] = 0.5 * (gainState_[0] + gainState_[1]);
-  for (int k = 1; k < last; ++k) {
-    gain_[k] = 0.25 * (gainState_[k - 1] + gainState_[k + 1]) + 0.5 * gainState_[k];
+  // The pair loop also fills gain_[last] (from the spare lane); the edge formula replaces it.
+  const int last = bins - 1;
+  double* gain = gain_.data();
+  const Pair quarter = splat(0.25), half = splat(0.5);
+#pragma GCC unroll 2
+  for (int k = 1; k < last; k += 2) {
+    storePair(gain + k, quarter * (loadPair(gainState + k - 1) + loadPair(gainState + k + 1)) +
+                            half * loadPair(gainState + k));
   }
-  gain_[last] = 0.5 * (gainState_[last] + gainState_[last - 1]);
+  gain[0] = 0.5 * (gainState[0] + gainState[1]);
+  gain[last] = 0.5 * (gainState[last] + gainState[last - 1]);
 }
 
 // ---- NoiseProfileEstimator --------------------------------------------------------------------
@@ -363,8 +488,10 @@ void NoiseProfileEstimator::push(const double* x, int n) {
 // biases the profile low by several dB in the few low bins that dominate pink noise's energy.
 void NoiseProfileEstimator::analyseFrame() {
   const auto slot = static_cast<size_t>(frames_ % context_);
+  // Members copied to locals: the pair stores could alias them as far as the compiler knows.
+  const int size = fftSize_, bins = bins_, pos = pos_;
   // The frame is the ring from pos_ (the oldest sample) on: two contiguous pieces.
-  const int first = fftSize_ - pos_;
+  const int first = size - pos;
   const double* window = window_.data();
   double* frame = frame_.data();
   const double* ring = ring_.data();
@@ -378,21 +505,21 @@ void NoiseProfileEstimator::analyseFrame() {
     energy += square[0];
     energy += square[1];
   };
-  for (int k = 0; k < first; k += 2) window2(k, ring + pos_ + k);
-  for (int k = first; k < fftSize_; k += 2) window2(k, ring + (k - first));
+  for (int k = 0; k < first; k += 2) window2(k, ring + pos + k);
+  for (int k = first; k < size; k += 2) window2(k, ring + (k - first));
   // Mean square of the frame (Σ sin²(πn/N) = N/2); NaN counts as digital silence.
-  const double meanSquare = energy / (0.5 * fftSize_);
+  const double meanSquare = energy / (0.5 * size);
   recentLevel_[slot] = meanSquare >= kSilencePower ? meanSquare : -1.0;
   fft_.forward(frame_.data(), re_.data(), im_.data());
-  double* power = recentPower_.data() + slot * bins_;
+  double* power = recentPower_.data() + slot * bins;
   const double* re = re_.data();
   const double* im = im_.data();
   int k = 0;
-  for (; k + 2 <= bins_; k += 2) {
+  for (; k + 2 <= bins; k += 2) {
     const Pair r = loadPair(re + k), i = loadPair(im + k);
     storePair(power + k, r * r + i * i);
   }
-  for (; k < bins_; ++k) power[k] = re[k] * re[k] + im[k] * im[k];
+  for (; k < bins; ++k) power[k] = re[k] * re[k] + im[k] * im[k];
   ++frames_;
   if (frames_ < context_) return;
 
@@ -405,12 +532,12 @@ void NoiseProfileEstimator::analyseFrame() {
   const int bucket = std::clamp(static_cast<int>(std::floor(levelDb - kLowestLevelDb)), 0,
                                 kLevelBuckets - 1);
   const auto centre = static_cast<size_t>((frames_ - 1 - context_ / 2) % context_);
-  const double* centrePower = recentPower_.data() + centre * bins_;
-  double* acc = bucketSum_.data() + static_cast<size_t>(bucket) * bins_;
-  for (k = 0; k + 2 <= bins_; k += 2) {
+  const double* centrePower = recentPower_.data() + centre * bins;
+  double* acc = bucketSum_.data() + static_cast<size_t>(bucket) * bins;
+  for (k = 0; k + 2 <= bins; k += 2) {
     storePair(acc + k, loadPair(acc + k) + loadPair(centrePower + k));
   }
-  for (; k < bins_; ++k) acc[k] += centrePower[k];
+  for (; k < bins; ++k) acc[k] += centrePower[k];
   ++bucketCount_[static_cast<size_t>(bucket)];
 }
 

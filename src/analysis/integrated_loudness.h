@@ -1,6 +1,7 @@
 // IntegratedLoudness — programme loudness per ITU-R BS.1770-4 (gated, integrated) and nothing
-// else, for the offline mix's many measure-only passes (input analysis, chain output, each
-// normalisation try). LoudnessMeter also keeps the 10 ms grid for momentary/short-term maxima
+// else, for the offline mix's measurements (the input vocal, the beat, each exact pass of the
+// output stage; the chain's output is measured by render/output_model.h with the same gating).
+// LoudnessMeter also keeps the 10 ms grid for momentary/short-term maxima
 // and true peak; this one is K-weighting (dsp/k_weighting.h, both channels as the two lanes of
 // one filter), 100 ms sub-block energies, and the gating at the end (gatedLoudness below):
 //   blocks of 400 ms every 100 ms (from the 4th sub-block on), absolute gate −70 LUFS, relative

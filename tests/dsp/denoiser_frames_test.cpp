@@ -10,21 +10,13 @@
 #include <vector>
 
 #include "dsp/denoiser.h"
+#include "support/xorshift.h"
 
 using namespace vocalmix;
 
 namespace {
 
-struct Rng {  // xorshift64: the same numbers on every platform
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  double uniform() {  // [-1, 1)
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return static_cast<double>(s >> 11) * (2.0 / 9007199254740992.0) - 1.0;
-  }
-};
+using testing::Rng;
 
 // Uniform white noise of the given rms (uniform ±a has rms a/√3).
 std::vector<double> noise(size_t n, double rms, uint64_t seed) {

@@ -2,6 +2,7 @@
 // signals built here (harmonic "voice" bursts with vibrato, pink and white noise), and the
 // statistics of Gaussian noise.
 #include "dsp/denoiser.h"
+#include "support/xorshift.h"
 
 #include <catch2/catch.hpp>
 
@@ -17,16 +18,7 @@ using namespace vocalmix;
 
 namespace {
 
-struct Rng {  // xorshift64: the same numbers on every platform
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
-  double uniform() {  // [-1, 1)
-    s ^= s << 13;
-    s ^= s >> 7;
-    s ^= s << 17;
-    return static_cast<double>(s >> 11) * (2.0 / 9007199254740992.0) - 1.0;
-  }
-};
+using testing::Rng;
 
 double meanSquare(const std::vector<double>& x, size_t from, size_t to) {
   double e = 0.0;

@@ -14,9 +14,11 @@
 #include <vector>
 
 #include "dsp/true_peak_limiter.h"
+#include "support/reference_true_peak.h"
 #include "support/test_vocal.h"
 
 using namespace vocalmix;
+using testing::referenceTruePeakDb;
 
 namespace {
 
@@ -31,44 +33,6 @@ struct Stereo {
   // with the detector; true_peak_limiter_test.cpp explains the 0.6 dB.
   double toleranceDb = 0.05;
 };
-
-double besselI0(double x) {
-  double s = 1, t = 1;
-  for (int k = 1; k < 80; ++k) {
-    t *= (x / (2 * k)) * (x / (2 * k));
-    s += t;
-  }
-  return s;
-}
-
-// max |x(t)| over 16 points per sample interval (Kaiser-windowed sinc, ±32 taps, β 8), in dBTP.
-double truePeakDb(const std::vector<double>& x) {
-  constexpr int kOver = 16, kHalf = 32;
-  constexpr double kBeta = 8.0;
-  std::vector<std::vector<double>> table(kOver, std::vector<double>(2 * kHalf));
-  for (int p = 0; p < kOver; ++p) {
-    for (int i = 0; i < 2 * kHalf; ++i) {
-      const double t = (i - (kHalf - 1)) - static_cast<double>(p) / kOver;
-      const double r = t / kHalf;
-      const double w = besselI0(kBeta * std::sqrt(std::max(0.0, 1 - r * r))) / besselI0(kBeta);
-      table[p][i] = (t == 0 ? 1.0 : std::sin(kPi * t) / (kPi * t)) * w;
-    }
-  }
-  double peak = 0;
-  const int n = static_cast<int>(x.size());
-  for (int m = 0; m < n; ++m) {
-    peak = std::max(peak, std::fabs(x[m]));
-    for (int p = 1; p < kOver; ++p) {
-      double v = 0;
-      for (int i = 0; i < 2 * kHalf; ++i) {
-        const int k = m - (kHalf - 1) + i;
-        if (k >= 0 && k < n) v += x[k] * table[p][i];
-      }
-      peak = std::max(peak, std::fabs(v));
-    }
-  }
-  return 20 * std::log10(peak);
-}
 
 bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
@@ -210,9 +174,9 @@ TEST_CASE("TruePeakLimiter with skipping holds the ceiling", "[limiter]") {
     const std::vector<double> l0(y.l.begin(), y.l.begin() + s.l.size() / 3);
     const std::vector<double> r0(y.r.begin(), y.r.begin() + s.l.size() / 3);
     INFO(s.name);
-    CHECK(truePeakDb(l0) <= -1.0 + s.toleranceDb);
-    CHECK(truePeakDb(r0) <= -1.0 + s.toleranceDb);
-    CHECK(truePeakDb(l) <= -3.0 + s.toleranceDb);
-    CHECK(truePeakDb(r) <= -3.0 + s.toleranceDb);
+    CHECK(referenceTruePeakDb(l0) <= -1.0 + s.toleranceDb);
+    CHECK(referenceTruePeakDb(r0) <= -1.0 + s.toleranceDb);
+    CHECK(referenceTruePeakDb(l) <= -3.0 + s.toleranceDb);
+    CHECK(referenceTruePeakDb(r) <= -3.0 + s.toleranceDb);
   }
 }

@@ -14,52 +14,16 @@
 #include <vector>
 
 #include "dsp/true_peak_limiter.h"
+#include "support/reference_true_peak.h"
 
 using namespace vocalmix;
+using testing::referenceTruePeakDb;
 using namespace vocalmix::literals;
 
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kFs = 48000.0;
-
-double besselI0(double x) {
-  double s = 1, t = 1;
-  for (int k = 1; k < 80; ++k) {
-    t *= (x / (2 * k)) * (x / (2 * k));
-    s += t;
-  }
-  return s;
-}
-
-// Independent true-peak meter: max |x(t)| over 16 points per sample interval, reconstructed
-// with a Kaiser-windowed sinc of ±half samples. Returns dBTP.
-double truePeakDb(const std::vector<double>& x, int kHalf = 32, double beta = 8.0) {
-  constexpr int kOver = 16;
-  std::vector<std::vector<double>> table(kOver, std::vector<double>(2 * kHalf));
-  for (int p = 0; p < kOver; ++p) {
-    for (int i = 0; i < 2 * kHalf; ++i) {
-      const double t = (i - (kHalf - 1)) - static_cast<double>(p) / kOver;  // sample − point
-      const double r = t / kHalf;
-      const double w = besselI0(beta * std::sqrt(std::max(0.0, 1 - r * r))) / besselI0(beta);
-      table[p][i] = (t == 0 ? 1.0 : std::sin(kPi * t) / (kPi * t)) * w;
-    }
-  }
-  double peak = 0;
-  const int n = static_cast<int>(x.size());
-  for (int m = 0; m < n; ++m) {
-    peak = std::max(peak, std::fabs(x[m]));
-    for (int p = 1; p < kOver; ++p) {
-      double v = 0;
-      for (int i = 0; i < 2 * kHalf; ++i) {
-        const int k = m - (kHalf - 1) + i;
-        if (k >= 0 && k < n) v += x[k] * table[p][i];
-      }
-      peak = std::max(peak, std::fabs(v));
-    }
-  }
-  return 20 * std::log10(peak);
-}
 
 struct Stereo {
   std::vector<double> l, r;
@@ -153,9 +117,9 @@ TEST_CASE("TruePeakLimiter holds the true peak under the ceiling", "[limiter]") 
     for (size_t i = 0; i < signals.size(); ++i) {
       const Stereo y = run(signals[i], ceiling);
       REQUIRE(allFinite(y));
-      const double tpL = truePeakDb(y.l), tpR = truePeakDb(y.r);
-      const double longL = truePeakDb(y.l, 64, 9.0), longR = truePeakDb(y.r, 64, 9.0);
-      INFO("signal " << i << ", ceiling " << ceiling << " dBTP: input " << truePeakDb(signals[i].l)
+      const double tpL = referenceTruePeakDb(y.l), tpR = referenceTruePeakDb(y.r);
+      const double longL = referenceTruePeakDb(y.l, 64, 9.0), longR = referenceTruePeakDb(y.r, 64, 9.0);
+      INFO("signal " << i << ", ceiling " << ceiling << " dBTP: input " << referenceTruePeakDb(signals[i].l)
                      << " dBTP, output L " << tpL << " R " << tpR << " dBTP (±64-tap meter: L "
                      << longL << " R " << longR << ")");
       CHECK(tpL <= ceiling + 0.05);
@@ -272,8 +236,8 @@ TEST_CASE("TruePeakLimiter wakes from rest and returns to it, identically for an
     return std::make_pair(y, lim.latency());
   };
   const auto [ref, lat] = runBlocks(4096);
-  CHECK(truePeakDb(ref.l) <= -1.0 + 0.05);
-  CHECK(truePeakDb(ref.r) <= -1.0 + 0.05);
+  CHECK(referenceTruePeakDb(ref.l) <= -1.0 + 0.05);
+  CHECK(referenceTruePeakDb(ref.r) <= -1.0 + 0.05);
   for (int c = 0; c < cycles; ++c) {
     const int start = c * (burst + rest);
     CHECK(ref.l[start + burst / 2 + lat] != s.l[start + burst / 2]);  // limiting in the burst

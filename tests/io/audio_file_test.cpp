@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "io/audio_file.h"
+#include "support/scratch_files.h"
 
 namespace fs = std::filesystem;
 using namespace vocalmix::io;
@@ -23,17 +24,9 @@ using namespace vocalmix::io;
 namespace {
 
 // A fresh, empty directory per test under the build tree's test-tmp.
-fs::path scratchDir(const std::string& name) {
-  const fs::path dir = fs::path(VOCALMIX_TEST_TMP) / "io" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratchDir(const std::string& name) { return vocalmix::testing::scratchDir("io", name); }
 
-std::vector<uint8_t> readBytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::vector<uint8_t> readBytes(const fs::path& p) { return vocalmix::testing::fileBytes(p); }
 
 void writeBytes(const fs::path& p, const std::vector<uint8_t>& bytes) {
   std::ofstream out(p, std::ios::binary);

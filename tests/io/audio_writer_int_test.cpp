@@ -15,23 +15,16 @@
 #include <vector>
 
 #include "io/audio_file.h"
+#include "support/scratch_files.h"
 
 namespace fs = std::filesystem;
 using namespace vocalmix::io;
 
 namespace {
 
-fs::path scratchDir(const std::string& name) {
-  const fs::path dir = fs::path(VOCALMIX_TEST_TMP) / "io" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratchDir(const std::string& name) { return vocalmix::testing::scratchDir("io", name); }
 
-std::vector<char> readBytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+std::vector<uint8_t> readBytes(const fs::path& p) { return vocalmix::testing::fileBytes(p); }
 
 // Floats that probe the conversion: exact codes, half codes (ties go to even), just either
 // side of them, full scale and beyond, NaN, infinities, denormals, signed zeros, noise.

@@ -407,18 +407,35 @@ void Reverb::process(const double* in, double* outL, double* outR, int n) {
     if (fadeRemaining_ > 0) len = std::min(len, fadeRemaining_);  // chunks end where fades do
 
     double x[kChunk], damping[kChunk], l[kChunk], r[kChunk];
-    for (int i = 0; i < len; ++i) {
-      // Pre-delay: write first so 0 ms reads the current sample; linear fractional read while
-      // a change glides (exact at whole-sample delays, where t = 0).
-      preDelay[preWrite & preMask] = in[done + i];
-      const double d = preDelaySamples.next();
+    if (!preDelaySamples.isSmoothing() && !dampingCoeff.isSmoothing()) {
+      // Both at rest: next() would return current() every time, so the same steps with the
+      // delay and coefficient hoisted.
+      const double d = preDelaySamples.current();
       const auto whole = static_cast<unsigned>(d);
       const double t = d - static_cast<double>(whole);
-      const double a = preDelay[(preWrite - whole) & preMask];
-      const double b = preDelay[(preWrite - whole - 1) & preMask];
-      x[i] = a + t * (b - a);
-      ++preWrite;
-      damping[i] = dampingCoeff.next();
+      const double damp = dampingCoeff.current();
+      for (int i = 0; i < len; ++i) {
+        preDelay[preWrite & preMask] = in[done + i];
+        const double a = preDelay[(preWrite - whole) & preMask];
+        const double b = preDelay[(preWrite - whole - 1) & preMask];
+        x[i] = a + t * (b - a);
+        ++preWrite;
+        damping[i] = damp;
+      }
+    } else {
+      for (int i = 0; i < len; ++i) {
+        // Pre-delay: write first so 0 ms reads the current sample; linear fractional read
+        // while a change glides (exact at whole-sample delays, where t = 0).
+        preDelay[preWrite & preMask] = in[done + i];
+        const double d = preDelaySamples.next();
+        const auto whole = static_cast<unsigned>(d);
+        const double t = d - static_cast<double>(whole);
+        const double a = preDelay[(preWrite - whole) & preMask];
+        const double b = preDelay[(preWrite - whole - 1) & preMask];
+        x[i] = a + t * (b - a);
+        ++preWrite;
+        damping[i] = dampingCoeff.next();
+      }
     }
 
     if (fadeRemaining_ == 0) {

@@ -2,12 +2,16 @@
 // frequency feeds a peak follower; the excess over the threshold (capped at the range) turns
 // down ONLY the high band: out = x − (1 − g)·hp(x), with hp(x) = x − lp(x) the exact complement
 // of a 2nd-order low-pass at 0.7·f, so with no reduction out == x bit for bit.
-// Cost: three biquads per sample (~16 ns; settled, two of them run as one Pair), plus one log
-// and one exp while reducing (~43 ns).
+// Cost: three biquads and the envelope per sample (settled: two of the biquads run as one
+// Pair, and their state flush is checked after each run instead of sitting on every sample's
+// chain: ~5 ns, ~68 instructions), plus, only on samples being turned down, one log and one
+// exp (~43 ns scalar; settled, two samples at a time on Pair lanes, and none at all where the
+// cut is surely the whole range).
 // Latency: none.
 #pragma once
 
 #include "dsp/biquad.h"
+#include "dsp/dmath_pair.h"
 #include "dsp/smoothed.h"
 #include "dsp/units.h"
 
@@ -46,6 +50,7 @@ class DeEsser {
   double attackCoef_ = 0.0, releaseCoef_ = 0.0;
   double envelope_ = 0.0;
   double reductionDb_ = 0.0;
+  dmath::PairConstants laneConstants_;  // for the two-lane log and exp
 };
 
 }  // namespace vocalmix

@@ -170,11 +170,17 @@ void DownwardExpander::process(double* x, int n) {
     return true;
   };
   const auto curve = [&](double db) { return curveDb(db, threshold, ratio, range); };
+  const unsigned long long settleBits = dmath::detail::toBits(kSettleDb) << 1;  // sign dropped
   const auto smooth = [&](double target) {  // true if gainDb moved
     const double step = target - gainDb;
     if (step == 0.0) return false;
     gainDb += (step > 0.0 ? attack : release) * step;
-    if (std::fabs(target - gainDb) < kSettleDb) gainDb = target;  // lands exactly
+    // Lands exactly: |target − gainDb| < kSettleDb, compared on the bits shifted left once
+    // (the sign dropped, magnitudes order like their bits, NaN sorts above), so the same test.
+    // Written as a double compare, GCC turns this rare step into a select, which put a
+    // subtract, a compare and a blend on the gain's per-sample chain; as an integer compare it
+    // stays a branch that the CPU predicts and runs past.
+    if (dmath::detail::toBits(target - gainDb) << 1 < settleBits) gainDb = target;
     return true;
   };
   const dmath::PairConstants& c = laneConstants_;
@@ -214,7 +220,8 @@ void DownwardExpander::process(double* x, int n) {
     }
     if (!moved) {
       const double g = gain_;
-      for (k = 0; k < len; ++k) y[k] *= g;
+      for (k = 0; k + 2 <= len; k += 2) storePair(y + k, loadPair(y + k) * splat(g));
+      if (k < len) y[k] *= g;
     } else {
       double last = 1.0;
       for (k = 0; k + 2 <= len; k += 2) {

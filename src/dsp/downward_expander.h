@@ -3,7 +3,8 @@
 // 5 ms RMS detector, gain smoothed in dB (attack = opening, release = closing).
 // Cost: a few multiplies per sample; one log while the level is inside the curve's sloped part
 // and one exp while the gain moves, two samples at a time on Pair lanes while the settings rest
-// (~5–20 ns/sample at 48 kHz). Zero latency.
+// (~3–8 ns/sample at 48 kHz; the detector and the gain smoother are each a ~10-cycle serial
+// chain per sample, the logs and exps hang off them). Zero latency.
 #pragma once
 
 #include "dsp/dmath_pair.h"

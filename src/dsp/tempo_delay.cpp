@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "dsp/pair.h"
 
@@ -135,6 +136,7 @@ TempoDelay::FilterDesign TempoDelay::designFilters() const {
 void TempoDelay::ReadHead::set(double delay) {
   whole = static_cast<unsigned>(delay);
   const double t = delay - static_cast<double>(whole);
+  exact = t == 0.0;
   const double t2 = t * t, t3 = t2 * t;
   w[0] = splat(-0.5 * t + t2 - 0.5 * t3);
   w[1] = splat(1.0 - 2.5 * t2 + 1.5 * t3);
@@ -187,17 +189,75 @@ void TempoDelay::process(const double* in, double* outL, double* outR, int n) {
     outR[i] = out[1];
   };
 
+  // At a whole-sample delay the settled loop runs the hop filters without their per-sample
+  // flush: the flush's compare and blend sat on each filter's recurrence, which is what bounds
+  // this loop (it is latency, not instruction, bound), and near 1e-30 it almost never changes
+  // anything. Each run records whether it would have (PairBiquad::processUnflushed); if so the
+  // run is redone exactly. The read is the middle frame itself (see the comment at the call),
+  // and `sum` collects the frames read for the finiteness check. The ping-pong glide rests at
+  // one of its ends, where the output mix needs no multiply: spread 1 gives y + 1·swapped =
+  // y + swapped (also for NaN); spread 0 gives y + 0·swapped, which is y because y is finite
+  // and never −0 there. (At a fractional delay the loop has the instructions to keep the
+  // CPU busy anyway: the unflushed form measured no faster there, and it costs instructions.)
   int i = 0;
+  const auto wholeRun = [&](auto everyEcho, int end, const double* read, double* write,
+                            Pair& sum, PairMask& flushed) {
+    for (; i < end; ++i, read += 2, write += 2) {
+      const Pair y = loadPair(read + 4);
+      sum += y;
+      const Pair swapped = __builtin_shufflevector(y, y, 1, 0);
+      const Pair hop = lowPass.processUnflushed(
+          highPass.processUnflushed(splat(fb) * swapped, flushed), flushed);
+      storePair(write, flushBelow(Pair{in[i], 0.0} + hop, kLoopFloor));
+      const Pair out = decltype(everyEcho)::value ? y + swapped : y;
+      outL[i] = out[0];
+      outR[i] = out[1];
+    }
+  };
+
   while (i < n) {
     if (!anyGlide && fade == 0.0) {
       // Settled: a run in which neither the write position nor the head's four frames wrap
       // around the ring, so the reads sit at fixed offsets (the same arithmetic as readHead).
       const unsigned at = pos & mask, oldest = (pos - headA.whole - 2) & mask;
       if (oldest + 3 <= mask) {
-        const int run = static_cast<int>(
+        int run = static_cast<int>(
             std::min({static_cast<unsigned>(n - i), mask + 1 - at, mask - 2 - oldest}));
         const double* read = ring + 2 * oldest;
         double* write = ring + 2 * at;
+        if (headA.exact && (spread == 1.0 || spread == 0.0)) {
+          // At a whole-sample delay the weights are {+0, 1, +0, +0}, and the interpolated sum
+          // ((+0·f0 + f1) + +0·f2) + +0·f3 is exactly the middle frame f1 whenever the four
+          // frames are finite and f1 is not −0 (the ring holds no −0: every write goes through
+          // flushBelow, which returns +0 for it). The run reads each frame in its window as
+          // some sample's f1, except the two oldest and the newest: if the sum of them all is
+          // finite (so is each; an overflowing sum only costs the redo), every read was exact.
+          // For a redo to see the ring as the first pass did, the run neither reads a frame it
+          // wrote (run < whole) nor reaches a slot its writes lapped (run < size − whole − 2).
+          const int capped = std::min({run, static_cast<int>(headA.whole) - 1,
+                                       static_cast<int>(mask - headA.whole) - 2});
+          if (capped > 0) {
+            const PairBiquad highPassBefore = highPass, lowPassBefore = lowPass;
+            const int start = i;
+            PairMask flushed{0, 0};
+            Pair sum = (loadPair(read) + loadPair(read + 2)) + loadPair(read + 2 * (capped + 2));
+            if (spread == 1.0) {
+              wholeRun(std::true_type(), i + capped, read, write, sum, flushed);
+            } else {
+              wholeRun(std::false_type(), i + capped, read, write, sum, flushed);
+            }
+            const Pair check = sum - sum;  // 0 if finite, NaN otherwise
+            if (check[0] == 0.0 && check[1] == 0.0 && (flushed[0] | flushed[1]) == 0) {
+              pos += static_cast<unsigned>(capped);
+              continue;
+            }
+            // Redo the run exactly, from the filter state it started with.
+            highPass = highPassBefore;
+            lowPass = lowPassBefore;
+            i = start;
+            run = capped;
+          }
+        }
         for (const int end = i + run; i < end; ++i, read += 2, write += 2) {
           const Pair y = headA.w[0] * loadPair(read + 6) + headA.w[1] * loadPair(read + 4) +
                          headA.w[2] * loadPair(read + 2) + headA.w[3] * loadPair(read);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dsp/de_esser.h"
+#include "dsp/de_esser_model.h"
 #include "dsp/biquad.h"
 #include "dsp/dmath.h"
 
@@ -165,26 +166,7 @@ TEST_CASE("DeEsser at rest matches its formula with plain biquads", "[deesser]")
 TEST_CASE("DeEsser at rest: paired filters give the scalar filters' bits", "[deesser]") {
   const double thresholdDb = -30, rangeDb = 8, f = 7000;
   const std::vector<double> x = material(-6.0);
-  Biquad side1, side2, split;
-  side1.setCoefficients(BiquadCoefficients::design(FilterType::BandPass, kFs, f, DeEsser::kSidechainQ, 0));
-  side2.setCoefficients(BiquadCoefficients::design(FilterType::BandPass, kFs, f, DeEsser::kSidechainQ, 0));
-  split.setCoefficients(
-      BiquadCoefficients::design(FilterType::LowPass, kFs, DeEsser::kSplitRatio * f, DeEsser::kSplitQ, 0));
-  const double aA = dmath::exp(-1.0 / (1.0 * 0.001 * kFs)), aR = dmath::exp(-1.0 / (60.0 * 0.001 * kFs));
-  const double thr = dmath::dbToGain(thresholdDb);
-  std::vector<double> ref(x.size());
-  double env = 0;
-  for (size_t n = 0; n < x.size(); ++n) {
-    const double side = std::fabs(side2.process(side1.process(x[n])));
-    const double hp = x[n] - split.process(x[n]);
-    env = side > env ? aA * env + (1.0 - aA) * side : aR * env + (1.0 - aR) * side;
-    if (env < 1e-30) env = 0.0;
-    ref[n] = x[n];
-    if (env > thr) {
-      const double cut = std::clamp(dmath::gainToDbInline(env) - thresholdDb, 0.0, rangeDb);
-      ref[n] = x[n] - (1.0 - dmath::dbToGainInline(-cut)) * hp;
-    }
-  }
+  const std::vector<double> ref = deEsserModel(x, f, thresholdDb, rangeDb);
   for (int block : {1, 2, 3, 480}) {
     INFO("block size " << block);
     const std::vector<double> y = run(x, thresholdDb, rangeDb, block);

@@ -35,17 +35,13 @@ ReverbType reverbFromIndex(double v) {
 }
 
 // Runs settled biquads in series over y[0..n) (SmoothedBiquad::settledFilter references): two
-// at a time as the pipelined lanes of one Pair (runBiquadsInSeries), an odd last one as a plain
-// biquad with its state in locals. Each filter sees the same inputs and does the same
+// at a time as the pipelined lanes of one Pair (runBiquadsInSeries), an odd last one alone
+// (runBiquad); both leave the per-sample flush off the critical path where it changes nothing. Each filter sees the same inputs and does the same
 // arithmetic, in the same order, as calling each band's process() sample by sample.
 void runSettledSeries(Biquad* const* filters, int count, double* y, int n) {
   int k = 0;
   for (; k + 2 <= count; k += 2) runBiquadsInSeries(*filters[k], *filters[k + 1], y, n);
-  if (k < count) {
-    Biquad f = *filters[k];
-    for (int i = 0; i < n; ++i) y[i] = f.process(y[i]);
-    *filters[k] = f;
-  }
+  if (k < count) runBiquad(*filters[k], y, n);
 }
 
 // Rounds a chain output sample to float (as the offline render stores it); below -400 dB it

@@ -127,11 +127,12 @@ TEST_CASE("SmoothedBiquad glides without steps and is block-size independent", "
 }
 
 // BiquadLanes runs two biquads (own coefficients) as the lanes of one Pair; runBiquadsInSeries
-// pipelines two filters in series one sample apart. Reference: scalar Biquad::process, sample by
+// pipelines two filters in series one sample apart, runBiquad runs one filter; both leave the
+// critical-path flush out and redo a run when it would have mattered. Reference: scalar Biquad::process, sample by
 // sample. Tolerance: none (bit for bit, outputs and state), for runs of every small length
 // (0, 1, 2, odd) one after another so state carries across calls, and through a decay into the
 // 1e-30 state flush (an impulse, then silence until the state is exactly zero).
-TEST_CASE("BiquadLanes and runBiquadsInSeries match scalar biquads bit for bit", "[biquad]") {
+TEST_CASE("BiquadLanes, runBiquadsInSeries and runBiquad match scalar biquads bit for bit", "[biquad]") {
   const double fs = 48000;
   const BiquadCoefficients designs[] = {
       BiquadCoefficients::design(FilterType::HighPass, fs, 80, 0.70710678118654752, 0),
@@ -152,13 +153,20 @@ TEST_CASE("BiquadLanes and runBiquadsInSeries match scalar biquads bit for bit",
       Biquad refA, refB, a, b, pa, pb;
       for (Biquad* f : {&refA, &a, &pa}) f->setCoefficients(ca);
       for (Biquad* f : {&refB, &b, &pb}) f->setCoefficients(cb);
-      std::vector<double> series = x;
+      std::vector<double> series = x, single = x;
+      Biquad alone, refAlone;
+      alone.setCoefficients(cb);
+      refAlone.setCoefficients(cb);
       size_t pos = 0, differing = 0;
       for (int k = 0; pos < x.size(); ++k) {
         const int n = static_cast<int>(std::min<size_t>(lengths[k % 11], x.size() - pos));
         runBiquadsInSeries(a, b, series.data() + pos, n);
+        runBiquad(alone, single.data() + pos, n);
         pos += static_cast<size_t>(n);
       }
+      for (size_t i = 0; i < x.size(); ++i) differing += single[i] != refAlone.process(x[i]);
+      CHECK(alone.state1() == refAlone.state1());
+      CHECK(alone.state2() == refAlone.state2());
       Biquad sideA = pa, sideB = pb;  // references for the side-by-side lanes
       for (size_t i = 0; i < x.size(); ++i) {
         const double ref = refB.process(refA.process(x[i]));

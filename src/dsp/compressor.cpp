@@ -169,11 +169,16 @@ void Compressor::processChunk(double* x, int n) {
 
   // Smooth branching peak detector (attack when the reduction grows); xL becomes the gain in dB.
   const double aA = attackCoef_, aR = releaseCoef_;
+  const double oneMinusA = 1.0 - aA, oneMinusR = 1.0 - aR;
   const double lastGainDb = lastGainDb_;
   double yL = reductionDb_;
   const auto detect = [&](int i, double makeup) {
-    const double a = xL[i] > yL ? aA : aR;
-    yL = a * yL + (1.0 - a) * xL[i];
+    // a = x > y ? attack : release, then y = a·y + (1 − a)·x: both candidates are computed and
+    // one is kept, the same value as choosing a first, but the choice no longer sits between
+    // one sample's y and the next (the recurrence is the loop's critical path).
+    const double x = xL[i];
+    const double attack = aA * yL + oneMinusA * x, release = aR * yL + oneMinusR * x;
+    yL = x > yL ? attack : release;
     if (yL < 1e-12) yL = 0.0;  // −240 dB of gain change: settle exactly (the gain stops moving)
     xL[i] = makeup - yL;
   };

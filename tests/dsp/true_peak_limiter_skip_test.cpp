@@ -99,7 +99,7 @@ std::vector<Stereo> material() {
     Stereo s{"clicks", std::vector<double>(len), std::vector<double>(len)};
     for (int n = 0; n < len; ++n) s.r[n] = (n / 9000) % 2 ? 0.05 * std::sin(2 * kPi * 440 * n / kFs) : 0.0;
     for (int k = 0; k < 60; ++k) {
-      const int at = 1000 + k * 1500 + (k * 7) % 13;
+      const int at = 1000 + k * ((len - 2100) / 60) + (k * 7) % 13;  // at + 40 < len
       const double a = (k % 4 == 0) ? 1.0 : (k % 4 == 1 ? -1.3 : 0.8);
       s.l[at] = a;
       if (k % 3 == 1) s.l[at + 1] = -a;  // alternating pair: the largest inter-sample lift

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 
 #include "dsp/pair.h"
 #include "dsp/smoothed.h"
@@ -55,7 +56,7 @@ class Saturation {
     static constexpr int kKeep = W + E;
     static constexpr int kSize = kKeep + 128;
     double d[kSize] = {};
-    int len = kKeep;  // starts as kKeep zeros
+    std::ptrdiff_t len = kKeep;  // starts as kKeep zeros (pointer-sized: no widening per use)
     void push(double v) {
       if (len == kSize) shiftDown();
       d[len++] = v;
@@ -67,7 +68,7 @@ class Saturation {
     }
     // The window (oldest first) ending at the sample pushed `back` pushes ago (0 = newest,
     // back < E); the windows ending at the newer ones follow at +1, +2, …
-    const double* window(int back) const { return d + len - back - W; }
+    const double* window(std::ptrdiff_t back) const { return d + len - back - W; }
     void shiftDown() {
       for (int k = 0; k < kKeep; ++k) d[k] = d[len - kKeep + k];
       len = kKeep;

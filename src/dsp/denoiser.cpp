@@ -66,12 +66,6 @@ std::vector<double> sqrtHann(int n) {
 
 double flushTiny(double v) { return (v < kTiny && v > -kTiny) ? 0.0 : v; }
 
-// std::max / std::min per lane, written as the vector conditional: GCC makes one maxpd/minpd of
-// it (whose operand order, NaN and signed-zero rules are exactly these), where the bitwise
-// maxPair/minPair of pair.h cost four instructions. Under WebAssembly it is a per-lane select.
-inline Pair maxOf(Pair a, Pair b) { return a < b ? b : a; }
-inline Pair minOf(Pair a, Pair b) { return b < a ? b : a; }
-
 }  // namespace
 
 int denoiserFftSize(double sampleRate) {
@@ -351,9 +345,9 @@ void Denoiser::trackNoise() {
   }
   const Pair one = splat(1.0), bias = splat(kMinBias), tiny = splat(kTiny);
   for (int k = 0; k < bins; k += 2) {
-    const Pair m = minOf(loadPair(subMin + k), loadPair(smooth + k));
+    const Pair m = minPair(loadPair(subMin + k), loadPair(smooth + k));
     storePair(subMin + k, m);
-    storePair(inverseNoise + k, one / maxOf(bias * minOf(loadPair(windowMin + k), m), tiny));
+    storePair(inverseNoise + k, one / maxPair(bias * minPair(loadPair(windowMin + k), m), tiny));
   }
   if (++subFill_ < subLength_) return;
   // Sub-window complete: it replaces the oldest in the ring; the window minimum is refreshed.
@@ -403,17 +397,17 @@ void Denoiser::computeGains(double floorGain) {
     // local − 1; never below −30 dB.
     const Pair excess = local - one;
     Pair prior = decision * loadPair(prevClean + k) * loadPair(inverseNoise + k) +
-                 ml * maxOf(excess, zero);
+                 ml * maxPair(excess, zero);
     // Beyond the onset threshold std::max(prior, excess), elsewhere std::max(prior, −∞), which
     // is prior (NaN too). GCC turns a select of a select into per-lane scalar moves; this form
     // stays two lanes wide.
-    prior = maxOf(prior, selectPair(local > onset, excess, minusInf));
-    prior = maxOf(prior, minPrior);
+    prior = maxPair(prior, selectPair(local > onset, excess, minusInf));
+    prior = maxPair(prior, minPrior);
     const Pair wiener = prior / (one + prior);
     storePair(prevClean + k, flushBelow(wiener * wiener * loadPair(power + k), kTiny));
 
     // Fast opening, slower closing; settle exactly so 0 dB reduction stays exactly unity.
-    const Pair target = maxOf(wiener, floor);
+    const Pair target = maxPair(wiener, floor);
     Pair g = loadPair(gainState + k);
     g += selectPair(target > g, attack, release) * (target - g);
     g = selectPair(absPair(target - g) < settle, target, g);

@@ -36,8 +36,9 @@ ReverbType reverbFromIndex(double v) {
 
 // Runs settled biquads in series over y[0..n) (SmoothedBiquad::settledFilter references): two
 // at a time as the pipelined lanes of one Pair (runBiquadsInSeries), an odd last one alone
-// (runBiquad); both leave the per-sample flush off the critical path where it changes nothing. Each filter sees the same inputs and does the same
-// arithmetic, in the same order, as calling each band's process() sample by sample.
+// (runBiquad); both leave the per-sample flush off the critical path where it changes nothing.
+// Each filter sees the same inputs and does the same arithmetic, in the same order, as calling
+// each band's process() sample by sample.
 void runSettledSeries(Biquad* const* filters, int count, double* y, int n) {
   int k = 0;
   for (; k + 2 <= count; k += 2) runBiquadsInSeries(*filters[k], *filters[k + 1], y, n);
@@ -315,9 +316,11 @@ void Chain::processChunk(const float* inL, const float* inR, const float* beatL,
       storePair(x + i, v);
       peak = maxPair(peak, absPair(v));
     }
-    for (; i < n; ++i) x[i] = mid(i) * gain;
     inPeak = std::max(peak[0], peak[1]);
-    for (int k = n & ~1; k < n; ++k) inPeak = std::max(inPeak, std::fabs(x[k]));
+    for (; i < n; ++i) {
+      x[i] = mid(i) * gain;
+      inPeak = std::max(inPeak, std::fabs(x[i]));
+    }
   }
   dc_.process(x, n);
 

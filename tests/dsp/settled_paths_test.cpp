@@ -18,6 +18,7 @@
 #include "dsp/dmath.h"
 #include "dsp/tempo_delay.h"
 #include "dsp/de_esser_model.h"
+#include "dsp/tempo_delay_setup.h"
 #include "dsp/test_signals.h"
 
 using namespace vocalmix;
@@ -81,14 +82,7 @@ struct DelayModel {
 
   void process(const std::vector<double>& in, int block, std::vector<double>& outL,
                std::vector<double>& outR) const {
-    TempoDelay d;
-    d.setBpm(bpm);
-    d.setNote(note);
-    d.setFeedback(feedback);
-    d.setHighPass(Hz{hp});
-    d.setLowPass(Hz{lp});
-    d.setPingPong(pingPong);
-    d.prepare(kFs, 4096);
+    TempoDelay d = makeDelay(bpm, note, feedback, hp, lp, pingPong);
     outL.assign(in.size(), 0.0);
     outR.assign(in.size(), 0.0);
     for (size_t i = 0; i < in.size(); i += static_cast<size_t>(block)) {

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "dsp/tempo_delay_setup.h"
 #include "dsp/test_signals.h"
 
 #include <algorithm>
@@ -47,19 +48,6 @@ double energy(const std::vector<double>& x, size_t begin, size_t end) {
   double e = 0.0;
   for (size_t i = begin; i < end && i < x.size(); ++i) e += x[i] * x[i];
   return e;
-}
-
-TempoDelay makeDelay(double bpm, NoteValue note, double feedback, double hp = 20.0,
-                     double lp = 20000.0, bool pingPong = false) {
-  TempoDelay d;
-  d.setBpm(bpm);
-  d.setNote(note);
-  d.setFeedback(feedback);
-  d.setHighPass(Hz{hp});
-  d.setLowPass(Hz{lp});
-  d.setPingPong(pingPong);
-  d.prepare(kFs, 512);
-  return d;
 }
 
 }  // namespace

@@ -542,10 +542,10 @@ MixResult runOfflineMix(FrameSource& source, const ParamSet& requested, FrameSto
     const double minGain = std::max(-40.0, linearGain - kMaxExtraLimitingDb);
     const double limiterCeilingDb = params.get(ParamId::OutputCeiling) - OutputStage::kTruePeakMarginDb;
     double gain = model.gainFor(target, limiterCeilingDb, linearGain, maxGain);
-    double prevGain = 0.0, prevLufs = r.preNormalisationLufs, lufs = -200.0;
+    double prevGain = 0.0, prevLufs = r.preNormalisationLufs;
     double bestGain = gain, bestLufs = -200.0, bestMiss = 1e9;
     for (int attempt = 0; attempt < kMaxNormalisationTries; ++attempt) {
-      lufs = deliverAt(gain);
+      const double lufs = deliverAt(gain);
       ++r.normalisationTries;
       const double miss = target - lufs;
       if (std::fabs(miss) < std::fabs(bestMiss)) {

@@ -74,7 +74,8 @@ class MemoryFrameStore : public FrameStore {
   size_t pos_ = 0;
 };
 
-// stage names: "analyse", "mix", "normalise", "write"; fraction 0..1 of the whole job.
+// stage names: "analyse", "mix", "write" (a write missing the loudness target is redone, its
+// progress in what is left before 1), then "done"; fraction 0..1 of the whole job.
 using Progress = std::function<void(double fraction, const std::string& stage)>;
 
 struct InputAnalysis {

@@ -94,10 +94,10 @@ double OutputModel::predictLufs(double gainDb, double limiterCeilingDb) const {
   return analysis::gatedLoudness(subBlocks, subBlockFrames_);
 }
 
-double OutputModel::gainFor(double targetLufs, double limiterCeilingDb, double lowDb, double highDb,
-                            double offsetLu) const {
+double OutputModel::gainFor(double targetLufs, double limiterCeilingDb, double lowDb,
+                            double highDb) const {
   // Regula falsi (Illinois) on the 0.001 dB grid; the miss rises with the gain.
-  auto miss = [&](int64_t k) { return predictLufs(k / 1000.0, limiterCeilingDb) + offsetLu - targetLufs; };
+  auto miss = [&](int64_t k) { return predictLufs(k / 1000.0, limiterCeilingDb) - targetLufs; };
   int64_t lo = static_cast<int64_t>(std::floor(lowDb * 1000.0 + 0.5));
   int64_t hi = std::max(lo, static_cast<int64_t>(std::floor(highDb * 1000.0 + 0.5)));
   const double loMiss = miss(lo);

@@ -37,12 +37,9 @@ class OutputModel {
   // The predicted integrated loudness after gainDb and a limiter holding peaks to
   // limiterCeilingDb (dBFS: the limiter's own ceiling, margin included).
   double predictLufs(double gainDb, double limiterCeilingDb) const;
-  // The gain, in 0.001 dB steps within [lowDb, highDb], whose prediction plus offsetLu is
-  // nearest targetLufs (the prediction rises with the gain).
-  double gainFor(double targetLufs, double limiterCeilingDb, double lowDb, double highDb,
-                 double offsetLu = 0.0) const;
-
-  int groupFrames() const { return groupFrames_; }
+  // The gain, in 0.001 dB steps within [lowDb, highDb], whose prediction is nearest
+  // targetLufs (the prediction rises with the gain).
+  double gainFor(double targetLufs, double limiterCeilingDb, double lowDb, double highDb) const;
 
  private:
   struct Group {

@@ -56,6 +56,9 @@ inline Pair roundToFloat(Pair v) {
 #endif
 }
 
+// {v[1], v[0]}.
+inline Pair swapLanes(Pair v) { return __builtin_shufflevector(v, v, 1, 0); }
+
 // Per lane: m ? a : b.
 inline Pair selectPair(PairMask m, Pair a, Pair b) {
   return (Pair)(((PairMask)a & m) | ((PairMask)b & ~m));

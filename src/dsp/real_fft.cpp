@@ -12,7 +12,6 @@ namespace vocalmix {
 namespace {
 
 // Lane moves only (no arithmetic), so they cannot change a bit on any target.
-inline Pair swapLanes(Pair v) { return Pair{v[1], v[0]}; }
 inline Pair lows(Pair a, Pair b) { return Pair{a[0], b[0]}; }
 inline Pair highs(Pair a, Pair b) { return Pair{a[1], b[1]}; }
 

@@ -29,7 +29,6 @@ constexpr double kReferencePeak = 0.25;  // −12 dBFS keeps its peak level at a
 // s0/s1 and s2/s3 run as the two lanes of a Pair (the coefficients are adjacent, the window's
 // newer half is read upwards and its older half downwards, hence the lane swap); each lane does
 // exactly the scalar steps, and the four are combined as (s0 + s1) + (s2 + s3).
-inline Pair swapLanes(Pair v) { return __builtin_shufflevector(v, v, 1, 0); }
 
 template <int K>
 double symmetricSum(const double* a, const double* w) {
